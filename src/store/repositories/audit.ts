@@ -1,0 +1,105 @@
+/**
+ * The tamper-evident audit trail: each row's hash covers the previous row's hash and the row's
+ * own content, so an edited, deleted or inserted row breaks the chain where it happened.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { AuditEntry, Database } from '../schema.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEvent {
+  actor: string;
+  action: string;
+  agencyId?: string | null;
+  caseId?: string | null;
+  target?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** JSON with sorted keys, so the same content always hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function auditHash(prevHash: string, entry: Omit<AuditEntry, 'id' | 'hash' | 'prev_hash'>): string {
+  const content = canonicalJson({
+    at: entry.at.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    agency_id: entry.agency_id,
+    case_id: entry.case_id,
+    target: entry.target,
+    details: entry.details,
+  });
+  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
+}
+
+// Serialises appends across processes and connections, so the chain never forks.
+const AUDIT_LOCK = 0x6372_6f73; // "cros"
+
+export async function appendAudit(db: Kysely<Database>, event: AuditEvent): Promise<AuditEntry> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+    const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    // Millisecond precision: what PostgreSQL stores and returns unchanged, so verification recomputes the same hash.
+    const entry = {
+      at: new Date(),
+      actor: event.actor,
+      action: event.action,
+      agency_id: event.agencyId ?? null,
+      case_id: event.caseId ?? null,
+      target: event.target ?? null,
+      details: event.details ?? {},
+    };
+    const hash = auditHash(prevHash, entry);
+    return trx
+      .insertInto('audit_log')
+      .values({ ...entry, prev_hash: prevHash, hash })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  rows: number;
+  /** The first row where the chain breaks, and why. */
+  brokenAt?: { id: string; reason: string };
+}
+
+export async function verifyAudit(db: Kysely<Database>): Promise<AuditVerification> {
+  let prevHash = GENESIS_HASH;
+  let rows = 0;
+  let afterId = '0';
+  const pageSize = 5000;
+  for (;;) {
+    const page = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute();
+    for (const row of page) {
+      if (row.prev_hash !== prevHash) {
+        return { ok: false, rows, brokenAt: { id: row.id, reason: 'previous hash does not match: a row before it was removed or inserted' } };
+      }
+      if (auditHash(prevHash, row) !== row.hash) {
+        return { ok: false, rows, brokenAt: { id: row.id, reason: 'content does not match its hash: the row was edited' } };
+      }
+      prevHash = row.hash;
+      rows++;
+    }
+    if (page.length < pageSize) return { ok: true, rows };
+    afterId = page[page.length - 1]!.id;
+  }
+}
