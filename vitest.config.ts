@@ -8,6 +8,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // PGlite runs in-process and is memory-hungry; two workers fit the 2-core machine.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

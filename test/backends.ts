@@ -75,3 +75,22 @@ async function available(): Promise<TestBackend[]> {
 }
 
 export const BACKENDS: TestBackend[] = await available();
+
+/** A URL of a fresh, empty server database for tests that run the CLI as a child process, or undefined without a server. */
+export async function freshServerDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  if (!BACKENDS.some((backend) => backend.name === 'postgres')) return undefined;
+  const database = `crosslink_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  return {
+    url: databaseUrl(serverUrl, database),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

@@ -13,4 +13,5 @@ export * from './repositories/entities.ts';
 export * from './repositories/identifiers.ts';
 export * from './repositories/subjects.ts';
 export * from './repositories/audit.ts';
+export * from './repositories/batches.ts';
 export * from './repositories/stats.ts';

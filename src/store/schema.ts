@@ -43,6 +43,7 @@ export interface SourceTable {
   record_count: ColumnType<number, number | undefined, number>;
   reject_count: ColumnType<number, number | undefined, number>;
   completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  progress_items: ColumnType<string, never, number | string>;
 }
 
 export interface RecordTable {
@@ -58,6 +59,22 @@ export interface RecordTable {
   text: string | null;
   props: Json;
   supersedes: string | null;
+  actor_id: string | null;
+  room_id: string | null;
+  target_id: string | null;
+  /** Generated from `text`; never written. */
+  search: ColumnType<string, never, never>;
+  created_at: CreatedAt;
+}
+
+export interface SourceRejectTable {
+  id: Id;
+  agency_id: string;
+  case_id: string;
+  source_id: string;
+  line: number;
+  reason: string;
+  raw: string;
   created_at: CreatedAt;
 }
 
@@ -148,6 +165,7 @@ export interface Database {
   cases: CaseTable;
   sources: SourceTable;
   records: RecordTable;
+  source_rejects: SourceRejectTable;
   entities: EntityTable;
   identifiers: IdentifierTable;
   mentions: MentionTable;
@@ -164,6 +182,7 @@ export interface Database {
 export type Agency = Selectable<AgencyTable>;
 export type Case = Selectable<CaseTable>;
 export type Source = Selectable<SourceTable>;
+export type SourceReject = Selectable<SourceRejectTable>;
 export type StoredRecord = Selectable<RecordTable>;
 export type Entity = Selectable<EntityTable>;
 export type Identifier = Selectable<IdentifierTable>;

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001_foundation.ts';
+import * as ingest from './0002_ingest.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_ingest': ingest,
 };
 
 export const migrationProvider: MigrationProvider = {

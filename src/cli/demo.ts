@@ -1,0 +1,108 @@
+/**
+ * `crosslink demo generate|load` and `crosslink demo`: the synthetic multi-agency world with
+ * ground truth, written in the real file formats and loaded into the store.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { GenerateResult, LoadResult, Scale } from '../demo/index.ts';
+import { UserError } from '../model/index.ts';
+import { currentActor, withStore, type StoreOptions } from './context.ts';
+import { emit, type OutputOptions } from './output.ts';
+import { progressReporter } from './progress.ts';
+import { serveStore } from './serve.ts';
+
+interface GenerateOptions extends OutputOptions {
+  seed: string;
+  scale: string;
+  out?: string;
+}
+
+interface DemoOptions extends GenerateOptions {
+  serve?: boolean;
+  port: string;
+  host: string;
+}
+
+const SCALES: readonly Scale[] = ['small', 'medium', 'large'];
+
+function parseGenerate(options: GenerateOptions, defaultOut: () => string): { seed: number; scale: Scale; out: string } {
+  const seed = Number(options.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`--seed '${options.seed}' must be a whole number ≥ 0`);
+  if (!SCALES.includes(options.scale as Scale)) throw new UserError(`--scale '${options.scale}' must be one of: ${SCALES.join(', ')}`);
+  return { seed, scale: options.scale as Scale, out: resolve(options.out ?? defaultOut()) };
+}
+
+async function generate(options: GenerateOptions, defaultOut: () => string): Promise<GenerateResult> {
+  const parsed = parseGenerate(options, defaultOut);
+  const progress = progressReporter(options, 'Generating');
+  try {
+    return await (await demoModule()).generateWorld({ ...parsed, onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
+}
+
+function describeGenerated(result: GenerateResult): string {
+  return (
+    `Generated the ${result.scale} world (seed ${result.seed}) in ${result.out}: ${result.agencies} agencies, ${result.cases} cases, ` +
+    `${result.files} files, ${result.messages} messages, ${result.records} other records, ${result.media} media files.`
+  );
+}
+
+function describeLoaded(result: LoadResult): string {
+  return (
+    `Loaded ${result.dir}: ${result.agencies.created} agencies added (${result.agencies.existing} already there), ` +
+    `${result.cases.created} cases opened (${result.cases.existing} already there); ${result.files} files listed, ${result.ingested} ingested.`
+  );
+}
+
+// Loaded on use: the generator pulls in sharp, which other commands need not pay for at start-up.
+const demoModule = () => import('../demo/index.ts');
+
+const temporaryWorld = () => mkdtempSync(join(tmpdir(), 'crosslink-demo-'));
+
+export function registerDemo(program: Command): void {
+  const demo = program
+    .command('demo')
+    .description('generate the synthetic demo world and load it into the store (default: small, in a temporary folder)')
+    .option('--seed <n>', 'random seed; the same seed gives the same world', '7')
+    .option('--scale <scale>', 'small (~10 cases), medium (~100 cases, ~1M messages) or large (~1,000 cases, ~10M messages)', 'small')
+    .option('--out <dir>', 'where to write the world (default: a new temporary folder)')
+    .option('--db <location>', 'the store (see crosslink --help)')
+    .option('--serve', 'then serve the store over HTTP')
+    .option('--port <port>', 'port for --serve', '8080')
+    .option('--host <host>', 'address for --serve', '127.0.0.1')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: DemoOptions, command: Command) => {
+      const generated = await generate(options, temporaryWorld);
+      await withStore(command.optsWithGlobals<StoreOptions>(), 'migrated', async (store) => {
+        const loaded = await (await demoModule()).loadWorld(store, generated.out, currentActor());
+        emit(options, { generated, loaded, store: store.location, backend: store.backend }, (r) => `${describeGenerated(r.generated)}\n${describeLoaded(r.loaded)}`);
+        if (options.serve) await serveStore(store, options);
+      });
+    });
+
+  demo
+    .command('generate')
+    .description('write the synthetic world (chat exports, CSVs, media) and its ground-truth.json')
+    .option('--seed <n>', 'random seed; the same seed gives byte-identical output', '7')
+    .option('--scale <scale>', 'small, medium or large', 'small')
+    .requiredOption('--out <dir>', 'the folder to write (created; a previous world there is replaced)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: GenerateOptions) => {
+      const result = await generate(options, temporaryWorld);
+      emit(options, result, describeGenerated);
+    });
+
+  demo
+    .command('load')
+    .description("create a generated world's agencies and cases in the store")
+    .argument('<dir>', 'a folder written by `crosslink demo generate`')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string, options: OutputOptions, command: Command) => {
+      const result = await withStore(command.optsWithGlobals<StoreOptions>(), 'migrated', async (store) => (await demoModule()).loadWorld(store, resolve(dir), currentActor()));
+      emit(options, result, describeLoaded);
+    });
+}

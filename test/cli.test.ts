@@ -1,0 +1,140 @@
+/**
+ * The CLI as a user meets it: set-up commands on both backends, `--json` everywhere, and every
+ * user error as one line with a non-zero exit.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshServerDatabase } from './backends.ts';
+import { BIN, parseJson, runCli, type CliResult } from './cli.ts';
+
+const folders: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'crosslink-cli-'));
+  folders.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+function expectOneLineError(result: CliResult, code: number, pattern: RegExp): void {
+  expect(result.code, result.stderr).toBe(code);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^crosslink: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+}
+
+async function setUpAndInspect(env: Record<string, string>) {
+  const init = await runCli(['init', '--json'], env);
+  expect(init.code, init.stderr).toBe(0);
+  expect(parseJson(init)).toMatchObject({ applied: ['0001_foundation', '0002_ingest'], schema: '0002_ingest' });
+  const again = await runCli(['init', '--json'], env);
+  expect(parseJson(again)).toMatchObject({ applied: [] });
+
+  const agency = await runCli(['agency', 'add', 'Northbridge Police Sex Crimes Unit', '--country', 'CA', '--contact', 'Det. Sgt. A. Quinn', '--phone', '+14165550142', '--json'], env);
+  expect(agency.code, agency.stderr).toBe(0);
+  expect(parseJson(agency)).toMatchObject({ name: 'Northbridge Police Sex Crimes Unit', country: 'CA', contact: { officer: 'Det. Sgt. A. Quinn', phone: '+14165550142' } });
+
+  const opened = await runCli(['case', 'open', 'NB-2026-0001', '--agency', 'Northbridge Police Sex Crimes Unit', '--title', 'Op Lantern', '--json'], env);
+  expect(parseJson(opened)).toMatchObject({ ref: 'NB-2026-0001', agency: 'Northbridge Police Sex Crimes Unit', title: 'Op Lantern', status: 'open' });
+
+  const stats = parseJson<{ totals: Record<string, number>; cases: unknown[] }>(await runCli(['stats', '--json'], env));
+  expect(stats.totals).toMatchObject({ agencies: 1, cases: 1, records: 0, audit_log: 3 });
+  expect(stats.cases).toEqual([{ ref: 'NB-2026-0001', agency: 'Northbridge Police Sex Crimes Unit', title: 'Op Lantern', sources: 0, records: 0, entities: 0, links: 0 }]);
+
+  const human = await runCli(['stats'], env);
+  expect(human.stdout).toMatch(/NB-2026-0001\s+Northbridge Police Sex Crimes Unit/);
+  return env;
+}
+
+describe('crosslink on the embedded store', () => {
+  let env: Record<string, string>;
+  beforeAll(() => {
+    env = { CROSSLINK_DB: join(tempDir(), 'db') };
+  });
+
+  it('initialises, adds an agency, opens a case and reports stats', async () => {
+    await setUpAndInspect(env);
+    const human = await runCli(['case', 'list'], env);
+    expect(human.stdout).toMatch(/NB-2026-0001/);
+  });
+
+  it('reports user errors as one line with a non-zero exit', async () => {
+    expectOneLineError(await runCli(['agency', 'add', 'Northbridge Police Sex Crimes Unit', '--country', 'CA'], env), 1, /agency 'Northbridge Police Sex Crimes Unit' already exists/);
+    expectOneLineError(await runCli(['agency', 'add', 'Harbour Unit', '--country', 'Canada'], env), 1, /country 'Canada' is not an ISO 3166/);
+    expectOneLineError(await runCli(['agency', 'add', 'Harbour Unit'], env), 2, /required option '--country <cc>' not specified/);
+    expectOneLineError(await runCli(['case', 'open', 'X-1', '--agency', 'Nobody'], env), 1, /no agency named 'Nobody'/);
+    expectOneLineError(await runCli(['case', 'open', 'NB-2026-0001', '--agency', 'Northbridge Police Sex Crimes Unit'], env), 1, /case 'NB-2026-0001' already exists/);
+    expectOneLineError(await runCli(['stast'], env), 2, /unknown command 'stast'.*stats/);
+    expectOneLineError(await runCli(['demo', 'generate', '--scale', 'huge', '--out', join(tempDir(), 'w')], env), 1, /--scale 'huge' must be one of: small, medium, large/);
+    expectOneLineError(await runCli(['stats'], { CROSSLINK_DB: join(tempDir(), 'empty') }), 1, /is not initialised: run 'crosslink init'/);
+    expectOneLineError(await runCli(['stats'], { CROSSLINK_DB: 'postgres://nobody:secret@127.0.0.1:1/none' }), 1, /cannot connect to PostgreSQL at postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/);
+
+    const json = await runCli(['case', 'open', 'X-1', '--agency', 'Nobody', '--json'], env);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stderr)).toEqual({ error: { code: 'not_found', message: expect.stringMatching(/no agency named 'Nobody'/) } });
+  });
+
+  it('serves health and stats over HTTP until stopped, then releases the store', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--json'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n').find((candidate) => candidate.startsWith('{'));
+        if (line) resolve((JSON.parse(line) as { url: string }).url);
+      });
+      child.on('close', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    const health = await fetch(`${url}/api/health`);
+    expect(await health.json()).toMatchObject({ status: 'ok', backend: 'embedded' });
+    const stats = (await (await fetch(`${url}/api/stats`)).json()) as { totals: Record<string, number> };
+    expect(stats.totals.cases).toBe(1);
+    const missing = await fetch(`${url}/api/nothing`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/application\/problem\+json/);
+
+    // While it serves, nobody else may open the embedded store.
+    expectOneLineError(await runCli(['stats'], env), 1, /is in use by process \d+/);
+
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(join(env['CROSSLINK_DB']!, 'crosslink.lock'))).toBe(false);
+    expect((await runCli(['stats', '--json'], env)).code).toBe(0);
+  });
+});
+
+describe('crosslink on a PostgreSQL server', () => {
+  it('initialises, adds an agency, opens a case and reports stats', async (context) => {
+    const database = await freshServerDatabase();
+    if (!database) return context.skip();
+    try {
+      await setUpAndInspect({ CROSSLINK_DB: database.url });
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('crosslink demo', () => {
+  it('generates the world and loads its agencies and cases; a second run adds nothing', async () => {
+    const env = { CROSSLINK_DB: join(tempDir(), 'db') };
+    const out = join(tempDir(), 'world');
+    const first = await runCli(['demo', '--seed', '3', '--out', out, '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    const result = parseJson<{ generated: { cases: number; agencies: number }; loaded: { agencies: { created: number }; cases: { created: number } } }>(first);
+    expect(result.generated.agencies).toBe(4);
+    expect(result.loaded.agencies.created).toBe(4);
+    expect(result.loaded.cases.created).toBe(result.generated.cases);
+
+    const again = parseJson(await runCli(['demo', 'load', out, '--json'], env));
+    expect(again).toMatchObject({ agencies: { created: 0, existing: 4 }, cases: { created: 0, existing: result.generated.cases } });
+    expectOneLineError(await runCli(['demo', 'load', tempDir()], env), 1, /manifest\.json: not found/);
+  });
+});
