@@ -3,9 +3,9 @@
  * user error as one line with a non-zero exit.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshServerDatabase } from './backends.ts';
 import { BIN, parseJson, runCli, type CliResult } from './cli.ts';
@@ -136,5 +136,37 @@ describe('crosslink demo', () => {
     const again = parseJson(await runCli(['demo', 'load', out, '--json'], env));
     expect(again).toMatchObject({ agencies: { created: 0, existing: 4 }, cases: { created: 0, existing: result.generated.cases } });
     expectOneLineError(await runCli(['demo', 'load', tempDir()], env), 1, /manifest\.json: not found/);
+  });
+});
+
+describe('crosslink ingest', () => {
+  it('ingests a folder: each file detected, media grouped per folder, unknown files named, the rest loaded', async () => {
+    const env = { CROSSLINK_DB: join(tempDir(), 'db'), CROSSLINK_SECRET: 'cd'.repeat(32) };
+    for (const args of [['init'], ['agency', 'add', 'Harbour Unit', '--country', 'CA'], ['case', 'open', 'HB-1', '--agency', 'Harbour Unit']]) {
+      expect((await runCli(args, env)).code).toBe(0);
+    }
+    const folder = tempDir();
+    const shared = new URL('../../shared/testdata/', import.meta.url).pathname;
+    copyFileSync(join(shared, 'chat/irc/irssi_gardening.log'), join(folder, 'irssi_gardening.log'));
+    copyFileSync(join(shared, 'chat/telegram/test_single_export.json'), join(folder, 'result.json'));
+    mkdirSync(join(folder, 'photos'));
+    const photos = (readdirSync(join(shared, 'exif'), { recursive: true }) as string[]).filter((file) => /\.jpe?g$/i.test(file)).sort().slice(0, 3);
+    for (const name of photos) copyFileSync(join(shared, 'exif', name), join(folder, 'photos', basename(name)));
+    writeFileSync(join(folder, 'notes.bin'), Buffer.from([0, 159, 146, 150, 0, 1]));
+
+    const result = await runCli(['ingest', folder, '--case', 'HB-1', '--json'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/notes\.bin: not a format Crosslink recognises/)]);
+    const reports = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { file: string; format: string; records: number; skipped: boolean });
+    expect(reports.map((report) => [report.file.slice(folder.length + 1), report.format])).toEqual([
+      ['irssi_gardening.log', 'irc-irssi'],
+      ['photos', 'media-folder'],
+      ['result.json', 'telegram-json'],
+    ]);
+    expect(reports.find((report) => report.format === 'media-folder')?.records).toBe(3);
+
+    const again = await runCli(['ingest', join(folder, 'irssi_gardening.log'), '--case', 'HB-1'], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/already ingested as source \d+ \(\d+ records\) — nothing added/);
   });
 });

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { GenerateResult, LoadResult, Scale } from '../demo/index.ts';
 import { UserError } from '../model/index.ts';
+import type { Store } from '../store/index.ts';
 import { currentActor, withStore, type StoreOptions } from './context.ts';
 import { emit, type OutputOptions } from './output.ts';
 import { progressReporter } from './progress.ts';
@@ -54,12 +55,23 @@ function describeGenerated(result: GenerateResult): string {
 function describeLoaded(result: LoadResult): string {
   return (
     `Loaded ${result.dir}: ${result.agencies.created} agencies added (${result.agencies.existing} already there), ` +
-    `${result.cases.created} cases opened (${result.cases.existing} already there); ${result.files} files listed, ${result.ingested} ingested.`
+    `${result.cases.created} cases opened (${result.cases.existing} already there); ${result.files} files: ${result.ingested} ingested, ` +
+    `${result.skipped} already there; ${result.records} records, ${result.rejects} rejects.`
   );
 }
 
 // Loaded on use: the generator pulls in sharp, which other commands need not pay for at start-up.
 const demoModule = () => import('../demo/index.ts');
+
+async function load(store: Store, dir: string, options: OutputOptions): Promise<LoadResult> {
+  const { resolveCardSecret } = await import('../ingest/index.ts');
+  const progress = progressReporter(options, 'Loading');
+  try {
+    return await (await demoModule()).loadWorld(store, dir, { actor: currentActor(), secret: resolveCardSecret(store), onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
+}
 
 const temporaryWorld = () => mkdtempSync(join(tmpdir(), 'crosslink-demo-'));
 
@@ -78,7 +90,7 @@ export function registerDemo(program: Command): void {
     .action(async (options: DemoOptions, command: Command) => {
       const generated = await generate(options, temporaryWorld);
       await withStore(command.optsWithGlobals<StoreOptions>(), 'migrated', async (store) => {
-        const loaded = await (await demoModule()).loadWorld(store, generated.out, currentActor());
+        const loaded = await load(store, generated.out, options);
         emit(options, { generated, loaded, store: store.location, backend: store.backend }, (r) => `${describeGenerated(r.generated)}\n${describeLoaded(r.loaded)}`);
         if (options.serve) await serveStore(store, options);
       });
@@ -102,7 +114,7 @@ export function registerDemo(program: Command): void {
     .argument('<dir>', 'a folder written by `crosslink demo generate`')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, options: OutputOptions, command: Command) => {
-      const result = await withStore(command.optsWithGlobals<StoreOptions>(), 'migrated', async (store) => (await demoModule()).loadWorld(store, resolve(dir), currentActor()));
+      const result = await withStore(command.optsWithGlobals<StoreOptions>(), 'migrated', (store) => load(store, resolve(dir), options));
       emit(options, result, describeLoaded);
     });
 }

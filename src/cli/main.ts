@@ -8,6 +8,7 @@ import { isUserError } from '../model/index.ts';
 import { registerAgency } from './agency.ts';
 import { registerCase } from './case.ts';
 import { registerDemo } from './demo.ts';
+import { registerIngest } from './ingest.ts';
 import { registerInit } from './init.ts';
 import { formatError } from './output.ts';
 import { registerServe } from './serve.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerAgency(program);
   registerCase(program);
+  registerIngest(program);
   registerStats(program);
   registerDemo(program);
   registerServe(program);
@@ -49,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command that finished but had partial failures (a bad file in a folder) set the code.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end by "throwing" with exit code 0.

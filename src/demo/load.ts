@@ -1,7 +1,10 @@
 /**
- * Loads a generated world into a store: its agencies and cases from the manifest. Re-running
- * adds only what is missing. Ingesting the world's files arrives with the ingest issue.
+ * Loads a generated world into a store: its agencies and cases from the manifest, then every
+ * file into its case with the manifest's format, mapping, region and time zone. Re-running adds
+ * only what is missing (sources already ingested are skipped).
  */
+import { join } from 'node:path';
+import { ingestSource, loadMapping, type IngestProgress, type IngestReport } from '../ingest/index.ts';
 import { addAgency, appendAudit, findAgency, findCase, openCase, type Store } from '../store/index.ts';
 import { readManifest } from './manifest.ts';
 
@@ -9,14 +12,27 @@ export interface LoadResult {
   dir: string;
   agencies: { created: number; existing: number };
   cases: { created: number; existing: number };
-  /** Files the manifest lists; ingestion (a later issue) reads them. */
+  /** Files the manifest lists. */
   files: number;
+  /** Of those, ingested now, and skipped because they were already in the store. */
   ingested: number;
+  skipped: number;
+  records: number;
+  rejects: number;
 }
 
-export async function loadWorld(store: Store, dir: string, actor: string): Promise<LoadResult> {
+export interface LoadOptions {
+  actor: string;
+  /** Key for card-number tokens. */
+  secret: Buffer;
+  onProgress?: (progress: { phase: string; done: number; total: number }) => void;
+  onSource?: (report: IngestReport) => void;
+}
+
+export async function loadWorld(store: Store, dir: string, options: LoadOptions): Promise<LoadResult> {
+  const { actor } = options;
   const manifest = await readManifest(dir);
-  const result: LoadResult = { dir, agencies: { created: 0, existing: 0 }, cases: { created: 0, existing: 0 }, files: 0, ingested: 0 };
+  const result: LoadResult = { dir, agencies: { created: 0, existing: 0 }, cases: { created: 0, existing: 0 }, files: 0, ingested: 0, skipped: 0, records: 0, rejects: 0 };
   for (const agency of manifest.agencies) {
     if (await findAgency(store.db, agency.name)) {
       result.agencies.existing++;
@@ -35,6 +51,30 @@ export async function loadWorld(store: Store, dir: string, actor: string): Promi
     const row = await openCase(store.db, { ref: entry.ref, agency: entry.agency, title: entry.title, officer: entry.officer });
     await appendAudit(store.db, { actor, action: 'case.open', agencyId: row.agency_id, caseId: row.id, target: row.ref, details: { from: 'demo' } });
     result.cases.created++;
+  }
+  let done = 0;
+  for (const entry of manifest.cases) {
+    for (const file of entry.files) {
+      options.onProgress?.({ phase: `ingesting ${entry.ref}`, done, total: result.files });
+      const report = await ingestSource(store, join(dir, file.path), {
+        caseRef: entry.ref,
+        format: file.format,
+        mapping: file.mapping ? await loadMapping(join(dir, file.mapping)) : undefined,
+        region: file.region,
+        timezone: file.timezone,
+        network: file.network,
+        locale: file.locale,
+        actor,
+        secret: options.secret,
+        onProgress: (_: IngestProgress) => undefined,
+      });
+      options.onSource?.(report);
+      if (report.skipped) result.skipped++;
+      else result.ingested++;
+      result.records += report.records;
+      result.rejects += report.rejects;
+      options.onProgress?.({ phase: `ingesting ${entry.ref}`, done: ++done, total: result.files });
+    }
   }
   return result;
 }

@@ -1,0 +1,187 @@
+/**
+ * Ingests one source into a case: detect, fingerprint, register (chain of custody), parse in
+ * batches that commit with the source's progress, derive links, mark complete. The same file
+ * again adds nothing; a re-run after a crash resumes after the last committed batch.
+ */
+import { createReadStream } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { UserError } from '../model/index.ts';
+import {
+  appendAudit,
+  appendBatch,
+  finaliseSource,
+  IdCache,
+  registerSource,
+  requireCase,
+  type CaseScope,
+  type Database,
+  type Source,
+  type Store,
+} from '../store/index.ts';
+import { fingerprintFile, fingerprintFolder, readSample } from './files.ts';
+import { BatchBuilder, type IdentifierCounts } from './prepare.ts';
+import { detectFormat, formatByName, FORMATS } from './registry.ts';
+import type { Mapping, ParseOptions } from './types.ts';
+
+export interface IngestOptions {
+  caseRef: string;
+  /** Skip detection and read as this format. */
+  format?: string;
+  mapping?: Mapping;
+  region?: string;
+  timezone?: string;
+  network?: string;
+  locale?: string;
+  /** Who is ingesting (for custody and audit). */
+  actor: string;
+  /** Key for card-number tokens. */
+  secret: Buffer;
+  onProgress?: (progress: IngestProgress) => void;
+  /** Parser items per committed batch. */
+  batchItems?: number;
+}
+
+export interface IngestProgress {
+  file: string;
+  format: string;
+  phase: 'fingerprint' | 'parse' | 'links';
+  /** Bytes of the file read so far (from the records' offsets) and in all. */
+  bytesDone: number;
+  bytesTotal: number;
+  records: number;
+  rejects: number;
+}
+
+export interface IngestReport {
+  file: string;
+  format: string;
+  sha256: string;
+  bytes: number;
+  source: string;
+  records: number;
+  rejects: number;
+  /** Records whose key repeated within the source (kept once). */
+  duplicates: number;
+  identifiers: IdentifierCounts;
+  links: number;
+  /** True when this file was already ingested into the case: nothing was added. */
+  skipped: boolean;
+  /** True when this run finished a source that an earlier, interrupted run had started. */
+  resumed: boolean;
+  seconds: number;
+}
+
+function parseOptions(options: IngestOptions): ParseOptions {
+  return { timezone: options.timezone, region: options.region, mapping: options.mapping, network: options.network, locale: options.locale };
+}
+
+async function identifierCountsOf(db: Kysely<Database>, sourceId: string): Promise<IdentifierCounts> {
+  const rows = await db
+    .selectFrom('mentions')
+    .innerJoin('identifiers', 'identifiers.id', 'mentions.identifier_id')
+    .where('mentions.source_id', '=', sourceId)
+    .where('mentions.role', 'not like', '%:canonical')
+    .groupBy('identifiers.type')
+    .select(['identifiers.type', (eb) => eb.fn.countAll<string>().as('n')])
+    .execute();
+  return Object.fromEntries(rows.map((row) => [row.type, Number(row.n)]));
+}
+
+export async function ingestSource(store: Store, path: string, options: IngestOptions): Promise<IngestReport> {
+  const started = performance.now();
+  const file = resolve(path);
+  const sample = await readSample(file).catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(`${path}: cannot read (${error.code ?? error.message})`);
+  });
+  const format = options.format ? formatByName(options.format) : detectFormat(sample)?.format;
+  if (!format) {
+    throw new UserError(`${path}: not a format Crosslink recognises (known: ${[...FORMATS.keys()].join(', ')}; name one with --format)`);
+  }
+  const target = await requireCase(store.db, options.caseRef);
+  const scope: CaseScope = { agencyId: target.agency_id, caseId: target.id };
+
+  const progress = (update: Omit<IngestProgress, 'file' | 'format'>) => options.onProgress?.({ file: path, format: format.name, ...update });
+  progress({ phase: 'fingerprint', bytesDone: 0, bytesTotal: 0, records: 0, rejects: 0 });
+  const print = sample.isDirectory ? await fingerprintFolder(file) : await fingerprintFile(file);
+
+  const { source, created } = await registerSource(store.db, scope, {
+    sha256: print.sha256,
+    bytes: print.bytes,
+    originalName: sample.name,
+    format: format.name,
+    origin: `${hostname()}:${file}`,
+    ingestedBy: options.actor,
+  });
+  const report = (current: Source, extra: { duplicates: number; identifiers: IdentifierCounts; links: number; resumed: boolean; skipped: boolean }): IngestReport => ({
+    file: path,
+    format: current.format,
+    sha256: current.sha256,
+    bytes: Number(current.bytes),
+    source: current.id,
+    records: current.record_count,
+    rejects: current.reject_count,
+    ...extra,
+    seconds: Math.round((performance.now() - started) / 10) / 100,
+  });
+  if (!created && source.status === 'complete') {
+    return report(source, { duplicates: 0, identifiers: await identifierCountsOf(store.db, source.id), links: 0, resumed: false, skipped: true });
+  }
+
+  // All batches of one source go through one connection that holds the source's lock, so two
+  // processes never write the same source at once.
+  return store.db.connection().execute(async (db) => {
+    const locked = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext('crosslink.source'), ${Number(source.id) % 2147483647}::int) AS ok`.execute(db);
+    if (!locked.rows[0]?.ok) throw new UserError(`${path}: another process is ingesting this file into ${target.ref} right now`, 'conflict');
+    try {
+      const current = await db.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
+      if (current.status === 'complete') {
+        return report(current, { duplicates: 0, identifiers: await identifierCountsOf(db, source.id), links: 0, resumed: false, skipped: true });
+      }
+      const skip = Number(current.progress_items);
+      const builder = new BatchBuilder({ region: options.region, secret: options.secret }, { items: options.batchItems ?? 2000, mentions: 20_000, textBytes: 8 << 20 });
+      const caches = { entities: new IdCache(), identifiers: new IdCache() };
+      let records = current.record_count;
+      let rejects = current.reject_count;
+      let duplicates = 0;
+      let bytesDone = 0;
+      const write = async (batch: NonNullable<ReturnType<BatchBuilder['drain']>>) => {
+        const outcome = await appendBatch(db, scope, source.id, batch, caches);
+        records += outcome.records;
+        rejects += outcome.rejects;
+        duplicates += outcome.duplicates;
+        progress({ phase: 'parse', bytesDone, bytesTotal: print.bytes, records, rejects });
+      };
+
+      let seen = 0;
+      for await (const item of format.parse({ path: file, open: () => createReadStream(file, { highWaterMark: 1 << 20 }), options: parseOptions(options) })) {
+        if (++seen <= skip) {
+          builder.replay(item);
+          continue;
+        }
+        if (item.type === 'record' && item.record.byteOffset !== undefined) bytesDone = item.record.byteOffset;
+        const batch = builder.add(item);
+        if (batch) await write(batch);
+      }
+      const last = builder.drain();
+      bytesDone = print.bytes;
+      if (last) await write(last);
+
+      progress({ phase: 'links', bytesDone, bytesTotal: print.bytes, records, rejects });
+      const { links } = await finaliseSource(db, scope, source.id);
+      await appendAudit(db, {
+        actor: options.actor,
+        action: 'source.ingest',
+        agencyId: scope.agencyId,
+        caseId: scope.caseId,
+        target: source.id,
+        details: { file: sample.name, sha256: print.sha256, format: format.name, records, rejects, resumed: !created },
+      });
+      const finished = await db.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
+      return report(finished, { duplicates, identifiers: await identifierCountsOf(db, source.id), links, resumed: !created, skipped: false });
+    } finally {
+      await sql`SELECT pg_advisory_unlock(hashtext('crosslink.source'), ${Number(source.id) % 2147483647}::int)`.execute(db);
+    }
+  });
+}
