@@ -11,12 +11,14 @@ import { UserError } from '../model/index.ts';
 import {
   appendAudit,
   appendBatch,
+  committedRanges,
   finaliseSource,
   IdCache,
   registerSource,
   requireCase,
   type CaseScope,
   type Database,
+  type IngestBatch,
   type Source,
   type Store,
 } from '../store/index.ts';
@@ -129,59 +131,92 @@ export async function ingestSource(store: Store, path: string, options: IngestOp
     return report(source, { duplicates: 0, identifiers: await identifierCountsOf(store.db, source.id), links: 0, resumed: false, skipped: true });
   }
 
-  // All batches of one source go through one connection that holds the source's lock, so two
-  // processes never write the same source at once.
-  return store.db.connection().execute(async (db) => {
-    const locked = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext('crosslink.source'), ${Number(source.id) % 2147483647}::int) AS ok`.execute(db);
+  const ingest = async (): Promise<IngestReport> => {
+    const current = await store.db.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
+    if (current.status === 'complete') {
+      return report(current, { duplicates: 0, identifiers: await identifierCountsOf(store.db, source.id), links: 0, resumed: false, skipped: true });
+    }
+    const committed = await committedRanges(store.db, source.id);
+    const resumed = committed.length > 0;
+    const builder = new BatchBuilder({ region: options.region, secret: options.secret }, { items: options.batchItems ?? 2000, mentions: 20_000, textBytes: 8 << 20 });
+    const caches = { entities: new IdCache(), identifiers: new IdCache() };
+    let records = current.record_count;
+    let rejects = current.reject_count;
+    let duplicates = 0;
+    let bytesDone = 0;
+
+    // On a server, two batches are written at once (the database has its own cores); the
+    // embedded database runs in this process, so one at a time.
+    const writers = new Set<Promise<void>>();
+    const maxWriters = store.backend === 'postgres' ? 2 : 1;
+    let failure: { error: unknown } | undefined;
+    const submit = async (batch: IngestBatch) => {
+      while (writers.size >= maxWriters) await Promise.race(writers);
+      if (failure) throw failure.error;
+      const write = appendBatch(store.db, scope, source.id, batch, caches)
+        .then((outcome) => {
+          records += outcome.records;
+          rejects += outcome.rejects;
+          duplicates += outcome.duplicates;
+          progress({ phase: 'parse', bytesDone, bytesTotal: print.bytes, records, rejects });
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => writers.delete(write));
+      writers.add(write);
+    };
+
+    let index = 0;
+    let range = 0;
+    const alreadyCommitted = (item: number) => {
+      while (range < committed.length && item >= committed[range]!.first + committed[range]!.items) range++;
+      return range < committed.length && item >= committed[range]!.first;
+    };
+    for await (const item of format.parse({ path: file, open: () => createReadStream(file, { highWaterMark: 1 << 20 }), options: parseOptions(options) })) {
+      if (alreadyCommitted(index++)) {
+        // Batches are contiguous ranges: write what is pending before stepping over a committed one.
+        const pending = builder.drain();
+        if (pending) await submit(pending);
+        builder.replay(item);
+        continue;
+      }
+      if (item.type === 'record' && item.record.byteOffset !== undefined) bytesDone = item.record.byteOffset;
+      const batch = builder.add(item);
+      if (batch) await submit(batch);
+    }
+    const last = builder.drain();
+    bytesDone = print.bytes;
+    if (last) await submit(last);
+    await Promise.all(writers);
+    if (failure) throw failure.error;
+
+    progress({ phase: 'links', bytesDone, bytesTotal: print.bytes, records, rejects });
+    const { links } = await finaliseSource(store.db, scope, source.id);
+    await appendAudit(store.db, {
+      actor: options.actor,
+      action: 'source.ingest',
+      agencyId: scope.agencyId,
+      caseId: scope.caseId,
+      target: source.id,
+      details: { file: sample.name, sha256: print.sha256, format: format.name, records, rejects, resumed },
+    });
+    const finished = { ...current, status: 'complete', record_count: records, reject_count: rejects };
+    const identifiers = resumed ? await identifierCountsOf(store.db, source.id) : builder.identifierCounts;
+    return report(finished, { duplicates, identifiers, links, resumed, skipped: false });
+  };
+
+  // The embedded store is one process's already (its directory lock). On a server, a session lock
+  // on the source keeps two processes from writing the same source at once.
+  if (store.backend === 'embedded') return ingest();
+  return store.db.connection().execute(async (lockConnection) => {
+    const lockKey = Number(source.id) % 2147483647;
+    const locked = await sql<{ ok: boolean }>`SELECT pg_try_advisory_lock(hashtext('crosslink.source'), ${lockKey}::int) AS ok`.execute(lockConnection);
     if (!locked.rows[0]?.ok) throw new UserError(`${path}: another process is ingesting this file into ${target.ref} right now`, 'conflict');
     try {
-      const current = await db.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
-      if (current.status === 'complete') {
-        return report(current, { duplicates: 0, identifiers: await identifierCountsOf(db, source.id), links: 0, resumed: false, skipped: true });
-      }
-      const skip = Number(current.progress_items);
-      const builder = new BatchBuilder({ region: options.region, secret: options.secret }, { items: options.batchItems ?? 2000, mentions: 20_000, textBytes: 8 << 20 });
-      const caches = { entities: new IdCache(), identifiers: new IdCache() };
-      let records = current.record_count;
-      let rejects = current.reject_count;
-      let duplicates = 0;
-      let bytesDone = 0;
-      const write = async (batch: NonNullable<ReturnType<BatchBuilder['drain']>>) => {
-        const outcome = await appendBatch(db, scope, source.id, batch, caches);
-        records += outcome.records;
-        rejects += outcome.rejects;
-        duplicates += outcome.duplicates;
-        progress({ phase: 'parse', bytesDone, bytesTotal: print.bytes, records, rejects });
-      };
-
-      let seen = 0;
-      for await (const item of format.parse({ path: file, open: () => createReadStream(file, { highWaterMark: 1 << 20 }), options: parseOptions(options) })) {
-        if (++seen <= skip) {
-          builder.replay(item);
-          continue;
-        }
-        if (item.type === 'record' && item.record.byteOffset !== undefined) bytesDone = item.record.byteOffset;
-        const batch = builder.add(item);
-        if (batch) await write(batch);
-      }
-      const last = builder.drain();
-      bytesDone = print.bytes;
-      if (last) await write(last);
-
-      progress({ phase: 'links', bytesDone, bytesTotal: print.bytes, records, rejects });
-      const { links } = await finaliseSource(db, scope, source.id);
-      await appendAudit(db, {
-        actor: options.actor,
-        action: 'source.ingest',
-        agencyId: scope.agencyId,
-        caseId: scope.caseId,
-        target: source.id,
-        details: { file: sample.name, sha256: print.sha256, format: format.name, records, rejects, resumed: !created },
-      });
-      const finished = await db.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
-      return report(finished, { duplicates, identifiers: await identifierCountsOf(db, source.id), links, resumed: !created, skipped: false });
+      return await ingest();
     } finally {
-      await sql`SELECT pg_advisory_unlock(hashtext('crosslink.source'), ${Number(source.id) % 2147483647}::int)`.execute(db);
+      await sql`SELECT pg_advisory_unlock(hashtext('crosslink.source'), ${lockKey}::int)`.execute(lockConnection);
     }
   });
 }

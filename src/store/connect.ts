@@ -17,9 +17,13 @@ export const DEFAULT_EMBEDDED_LOCATION = './.crosslink/db';
 
 export type Backend = 'embedded' | 'postgres';
 
+/** The driver under Kysely, for the few bulk paths that need it (COPY) and benchmarks. */
+export type Driver = { readonly kind: 'embedded'; readonly pglite: PGlite } | { readonly kind: 'postgres'; readonly pool: pg.Pool };
+
 export interface Store {
   readonly db: Kysely<Database>;
   readonly backend: Backend;
+  readonly driver: Driver;
   /** The directory (embedded) or the URL without its password (server). */
   readonly location: string;
   close(): Promise<void>;
@@ -61,7 +65,7 @@ async function openServer(url: string): Promise<Store> {
     throw new UserError(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${describe(error)}`, 'unavailable');
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, backend: 'postgres', location: redactUrl(url), close: () => db.destroy() };
+  return { db, backend: 'postgres', driver: { kind: 'postgres', pool }, location: redactUrl(url), close: () => db.destroy() };
 }
 
 async function openEmbedded(location: string): Promise<Store> {
@@ -89,6 +93,7 @@ async function openEmbedded(location: string): Promise<Store> {
   return {
     db,
     backend: 'embedded',
+    driver: { kind: 'embedded', pglite },
     location: directory,
     async close() {
       await db.destroy();

@@ -43,7 +43,6 @@ export interface SourceTable {
   record_count: ColumnType<number, number | undefined, number>;
   reject_count: ColumnType<number, number | undefined, number>;
   completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  progress_items: ColumnType<string, never, number | string>;
 }
 
 export interface RecordTable {
@@ -166,6 +165,7 @@ export interface Database {
   sources: SourceTable;
   records: RecordTable;
   source_rejects: SourceRejectTable;
+  source_batches: { source_id: string; first_item: ColumnType<string, number, never>; items: number };
   entities: EntityTable;
   identifiers: IdentifierTable;
   mentions: MentionTable;

@@ -56,7 +56,8 @@ const STATEMENTS = [
     completed_at timestamptz,
     FOREIGN KEY (case_id, agency_id) REFERENCES cases (id, agency_id),
     UNIQUE (case_id, sha256),
-    UNIQUE (id, case_id)
+    UNIQUE (id, case_id),
+    UNIQUE (id, case_id, agency_id)
   )`,
 
   sql`CREATE TABLE records (
@@ -73,13 +74,11 @@ const STATEMENTS = [
     props jsonb NOT NULL DEFAULT '{}',
     supersedes bigint REFERENCES records (id),
     created_at timestamptz NOT NULL DEFAULT now(),
-    FOREIGN KEY (case_id, agency_id) REFERENCES cases (id, agency_id),
-    FOREIGN KEY (source_id, case_id) REFERENCES sources (id, case_id),
-    UNIQUE (source_id, key),
-    UNIQUE (id, case_id)
+    -- One check covers both the case and the agency: the source's own key pins them together.
+    FOREIGN KEY (source_id, case_id, agency_id) REFERENCES sources (id, case_id, agency_id),
+    UNIQUE (source_id, key)
   )`,
   sql`CREATE INDEX records_case_time_idx ON records (case_id, occurred_at)`,
-  sql`CREATE INDEX records_case_kind_idx ON records (case_id, kind)`,
 
   sql`CREATE TABLE entities (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -122,10 +121,9 @@ const STATEMENTS = [
     role text,
     created_at timestamptz NOT NULL DEFAULT now(),
     CHECK (entity_id IS NOT NULL OR record_id IS NOT NULL),
-    FOREIGN KEY (case_id, agency_id) REFERENCES cases (id, agency_id),
-    FOREIGN KEY (entity_id, case_id) REFERENCES entities (id, case_id),
-    FOREIGN KEY (record_id, case_id) REFERENCES records (id, case_id),
-    FOREIGN KEY (source_id, case_id) REFERENCES sources (id, case_id)
+    -- Mentions are written in bulk; that their record and entity are of the same case is checked
+    -- once per source, set-wise, before the source completes (crosslink_check_source).
+    FOREIGN KEY (source_id, case_id, agency_id) REFERENCES sources (id, case_id, agency_id)
   )`,
   sql`CREATE INDEX mentions_identifier_idx ON mentions (identifier_id, case_id)`,
   sql`CREATE INDEX mentions_case_idx ON mentions (case_id)`,

@@ -57,7 +57,8 @@ export interface IngestBatch {
   records: BatchRecord[];
   mentions: BatchMention[];
   rejects: BatchReject[];
-  /** Parser items (records + rejects) this batch covers; added to the source's progress. */
+  /** Parser items (records + rejects) this batch covers: [firstItem, firstItem + items). */
+  firstItem: number;
   items: number;
 }
 
@@ -86,8 +87,10 @@ export class IdCache {
 }
 
 /**
- * Writes one batch. On an error the transaction rolls back and the caches may name rows that
- * do not exist: the ingest must stop (and a re-run resumes from the source's progress).
+ * Writes one batch in two steps. First the entities and identifiers it names, committed on their
+ * own (an entity without records is harmless, and every id in the caches is then a committed
+ * one, which lets several writers share them). Then its records, mentions, rejects and its item
+ * range, in one transaction: a crash leaves the whole batch or none of it.
  */
 export async function appendBatch(
   db: Kysely<Database>,
@@ -96,50 +99,52 @@ export async function appendBatch(
   batch: IngestBatch,
   caches: { entities: IdCache; identifiers: IdCache },
 ): Promise<BatchOutcome> {
-  caches.entities.trim();
-  caches.identifiers.trim();
   for (const entity of batch.entities) validateEntity(entity.kind, entity.props);
   for (const record of batch.records) validateRecord(record.kind, record.props);
+  await db.transaction().execute((trx) => ensureEntities(trx, scope, batch.entities, caches.entities, sourceId));
+  await db.transaction().execute((trx) => internAll(trx, batch.mentions, caches.identifiers));
+  const entityId = (ref: EntityRef | undefined): string | null => {
+    if (ref === undefined) return null;
+    const id = caches.entities.get(ref);
+    if (id === undefined) throw new Error(`batch refers to entity ${ref.replace('\u0000', ':')} it does not declare`);
+    return id;
+  };
+  const identifierId = (mention: BatchMention): string => caches.identifiers.get(identifierKey(mention.type, mention.value))!;
   return db.transaction().execute(async (trx) => {
-    await ensureEntities(trx, scope, sourceId, batch.entities, caches.entities);
-    const entityId = (ref: EntityRef | undefined): string | null => {
-      if (ref === undefined) return null;
-      const id = caches.entities.get(ref);
-      if (id === undefined) throw new Error(`batch refers to entity ${ref.replace('\u0000', ':')} it does not declare`);
-      return id;
-    };
     const inserted = await insertRecords(trx, scope, sourceId, batch.records, entityId);
-    await internAll(trx, batch.mentions, caches.identifiers);
-    const identifierId = (mention: BatchMention): string => caches.identifiers.get(identifierKey(mention.type, mention.value))!;
     const mentions = batch.mentions.filter((mention) => mention.record === undefined || inserted.has(mention.record));
     await insertMentions(trx, scope, sourceId, mentions, inserted, identifierId, entityId);
     await insertRejects(trx, scope, sourceId, batch.rejects);
+    await trx.insertInto('source_batches').values({ source_id: sourceId, first_item: batch.firstItem, items: batch.items }).execute();
     await trx
       .updateTable('sources')
-      .set((eb) => ({
-        progress_items: sql`progress_items + ${batch.items}`,
-        record_count: eb('record_count', '+', inserted.size),
-        reject_count: eb('reject_count', '+', batch.rejects.length),
-      }))
+      .set((eb) => ({ record_count: eb('record_count', '+', inserted.size), reject_count: eb('reject_count', '+', batch.rejects.length) }))
       .where('id', '=', sourceId)
       .execute();
     return { records: inserted.size, duplicates: batch.records.length - inserted.size, rejects: batch.rejects.length, mentions: mentions.length };
   });
 }
 
-async function ensureEntities(trx: Transaction<Database>, scope: CaseScope, sourceId: string, entities: BatchEntity[], cache: IdCache): Promise<void> {
+/** The item ranges of a source already committed, in order: what a resumed run skips. */
+export async function committedRanges(db: Kysely<Database>, sourceId: string): Promise<{ first: number; items: number }[]> {
+  const rows = await db.selectFrom('source_batches').select(['first_item', 'items']).where('source_id', '=', sourceId).orderBy('first_item').execute();
+  return rows.map((row) => ({ first: Number(row.first_item), items: row.items }));
+}
+
+async function ensureEntities(trx: Transaction<Database>, scope: CaseScope, entities: BatchEntity[], cache: IdCache, sourceId: string): Promise<void> {
   const wanted = new Map<EntityRef, BatchEntity>();
   for (const entity of entities) {
     const ref = entityRef(entity.kind, entity.key);
     if (cache.get(ref) === undefined) wanted.set(ref, entity);
   }
   if (wanted.size === 0) return;
-  const list = [...wanted.values()];
+  // Sorted, so that two writers inserting overlapping entities take their locks in one order.
+  const list = [...wanted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entity]) => entity);
   const inserted = await sql<{ id: string; kind: string; key: string }>`
     INSERT INTO entities (agency_id, case_id, kind, key, label, props, source_id)
     SELECT ${scope.agencyId}, ${scope.caseId}, u.kind, u.key, u.label, u.props::jsonb, ${sourceId}
     FROM unnest(${list.map((e) => e.kind)}::text[], ${list.map((e) => e.key)}::text[], ${list.map((e) => e.label)}::text[],
-                ${list.map((e) => JSON.stringify(e.props))}::text[]) AS u(kind, key, label, props)
+                ${list.map((e) => jsonText(e.props))}::text[]) AS u(kind, key, label, props)
     ON CONFLICT (case_id, kind, key) WHERE supersedes IS NULL DO NOTHING
     RETURNING id, kind, key`.execute(trx);
   for (const row of inserted.rows) {
@@ -164,28 +169,44 @@ async function insertRecords(
 ): Promise<Map<number, string>> {
   const inserted = new Map<number, string>();
   if (records.length === 0) return inserted;
-  // Ids are taken first so mentions can refer to records without relying on RETURNING order.
+  // Ids are taken first so mentions can refer to records without a RETURNING round trip.
   const ids = await sql<{ id: string }>`SELECT nextval(pg_get_serial_sequence('records', 'id'))::text AS id FROM generate_series(1, ${records.length})`.execute(trx);
   const recordIds = ids.rows.map((row) => row.id);
-  const result = await sql<{ id: string }>`
-    INSERT INTO records (id, agency_id, case_id, source_id, kind, key, occurred_at, line, byte_offset, text, props, actor_id, room_id, target_id)
-    OVERRIDING SYSTEM VALUE
-    SELECT u.id, ${scope.agencyId}, ${scope.caseId}, ${sourceId}, u.kind, u.key, u.occurred_at, u.line, u.byte_offset, u.text, u.props::jsonb,
-           u.actor_id, u.room_id, u.target_id
+  const rows = sql`
+    SELECT u.id, ${scope.agencyId}::bigint, ${scope.caseId}::bigint, ${sourceId}::bigint, u.kind, u.key, u.occurred_at, u.line, u.byte_offset, u.text,
+           u.props::jsonb, u.actor_id, u.room_id, u.target_id
     FROM unnest(${recordIds}::bigint[], ${records.map((r) => r.kind)}::text[], ${records.map((r) => r.key)}::text[],
                 ${records.map((r) => (r.occurredAt ? r.occurredAt.toISOString() : null))}::timestamptz[],
                 ${records.map((r) => r.line)}::integer[], ${records.map((r) => r.byteOffset)}::bigint[],
-                ${records.map((r) => r.text)}::text[], ${records.map((r) => JSON.stringify(r.props))}::text[],
+                ${records.map((r) => r.text)}::text[], ${records.map((r) => jsonText(r.props))}::text[],
                 ${records.map((r) => entityId(r.actor))}::bigint[], ${records.map((r) => entityId(r.room))}::bigint[],
                 ${records.map((r) => entityId(r.target))}::bigint[])
-         AS u(id, kind, key, occurred_at, line, byte_offset, text, props, actor_id, room_id, target_id)
-    ON CONFLICT (source_id, key) DO NOTHING
-    RETURNING id::text AS id`.execute(trx);
-  const stored = new Set(result.rows.map((row) => row.id));
-  recordIds.forEach((id, index) => {
-    if (stored.has(id)) inserted.set(index, id);
-  });
+         AS u(id, kind, key, occurred_at, line, byte_offset, text, props, actor_id, room_id, target_id)`;
+  const columns = sql`(id, agency_id, case_id, source_id, kind, key, occurred_at, line, byte_offset, text, props, actor_id, room_id, target_id)`;
+  // The usual case — keys unique within the source — takes the plain insert. A parser that
+  // repeats a key (a damaged export) makes it fail; then the batch keeps the first of each key.
+  await sql`SAVEPOINT records_batch`.execute(trx);
+  try {
+    await sql`INSERT INTO records ${columns} OVERRIDING SYSTEM VALUE ${rows}`.execute(trx);
+    recordIds.forEach((id, index) => inserted.set(index, id));
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+    await sql`ROLLBACK TO SAVEPOINT records_batch`.execute(trx);
+    const result = await sql<{ id: string }>`INSERT INTO records ${columns} OVERRIDING SYSTEM VALUE ${rows} ON CONFLICT (source_id, key) DO NOTHING RETURNING id::text AS id`.execute(trx);
+    const stored = new Set(result.rows.map((row) => row.id));
+    recordIds.forEach((id, index) => {
+      if (stored.has(id)) inserted.set(index, id);
+    });
+  }
   return inserted;
+}
+
+/** JSON text for a jsonb column; NUL (which PostgreSQL text cannot hold) becomes U+FFFD. */
+function jsonText(value: unknown): string {
+  const text = JSON.stringify(value);
+  // An escaped NUL is `\u0000` preceded by an even number of backslashes (an odd number would be
+  // a literal backslash followed by the letters "u0000").
+  return text.includes('\\u0000') ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : text;
 }
 
 async function internAll(trx: Transaction<Database>, mentions: BatchMention[], cache: IdCache): Promise<void> {
@@ -195,7 +216,7 @@ async function internAll(trx: Transaction<Database>, mentions: BatchMention[], c
     if (cache.get(key) === undefined) wanted.set(key, mention);
   }
   if (wanted.size === 0) return;
-  const list = [...wanted.values()];
+  const list = [...wanted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, mention]) => mention);
   const inserted = await sql<{ id: string; type: string; value: string }>`
     INSERT INTO identifiers (type, value, display)
     SELECT * FROM unnest(${list.map((m) => m.type)}::text[], ${list.map((m) => m.value)}::text[], ${list.map((m) => m.display ?? null)}::text[])
@@ -250,34 +271,42 @@ const EVIDENCE_LIMIT = 20;
  */
 export async function finaliseSource(db: Kysely<Database>, scope: CaseScope, sourceId: string): Promise<{ links: number }> {
   return db.transaction().execute(async (trx) => {
-    const derive = async (kind: string, fromKinds: string[], toKinds: string[], filter: ReturnType<typeof sql>, target: 'room_id' | 'target_id', props: ReturnType<typeof sql>) => {
-      const result = await sql`
-        INSERT INTO links (agency_id, case_id, kind, from_entity_id, to_entity_id, weight, evidence, props, first_seen, last_seen)
-        SELECT ${scope.agencyId}, ${scope.caseId}, ${kind}, r.actor_id, r.${sql.ref(target)}, count(*),
-               (array_agg(r.id ORDER BY r.id))[1:${EVIDENCE_LIMIT}], ${props}, min(r.occurred_at), max(r.occurred_at)
-        FROM records r
-        JOIN entities a ON a.id = r.actor_id
-        JOIN entities b ON b.id = r.${sql.ref(target)}
-        WHERE r.source_id = ${sourceId} AND r.actor_id <> r.${sql.ref(target)}
-          AND a.kind = ANY(${fromKinds}::text[]) AND b.kind = ANY(${toKinds}::text[]) AND ${filter}
-        GROUP BY r.actor_id, r.${sql.ref(target)}`.execute(trx);
-      return Number(result.numAffectedRows ?? 0);
-    };
-    let links = 0;
-    links += await derive('member_of', ['account', 'person'], ['chat_room'], sql`r.kind IN ('message', 'room_event')`, 'room_id', sql`jsonb_build_object('role', 'member')`);
-    links += await derive('messaged', ['account'], ['chat_room'], sql`r.kind = 'message'`, 'room_id', sql`jsonb_build_object('count', count(*))`);
-    links += await derive('messaged', ['account'], ['account'], sql`r.kind = 'message'`, 'target_id', sql`jsonb_build_object('count', count(*))`);
-    links += await derive('renamed_to', ['account'], ['account'], sql`r.kind = 'room_event' AND r.props->>'event' = 'nick'`, 'target_id', sql`'{}'::jsonb`);
-    links += await derive(
-      'paid',
-      ['person', 'account'],
-      ['merchant'],
-      sql`r.kind = 'transaction'`,
-      'target_id',
-      sql`jsonb_build_object('count', count(*), 'total', coalesce(sum((r.props->>'amount')::numeric), 0)::float8)`,
-    );
-    links += await derive('sighted_at', ['device'], ['device', 'location'], sql`r.kind = 'sighting'`, 'target_id', sql`jsonb_build_object('count', count(*))`);
+    await sql`SELECT crosslink_check_source(${sourceId})`.execute(trx);
+    // One pass over the source's records derives every link kind (who posted where, who renamed
+    // to whom, who paid which merchant, which client was seen where).
+    const result = await sql`
+      WITH derived AS (
+        SELECT r.actor_id, r.room_id, r.target_id, r.kind, r.props->>'event' AS event, r.id, r.occurred_at,
+               CASE WHEN r.kind = 'transaction' THEN (r.props->>'amount')::numeric END AS amount
+        FROM records r WHERE r.source_id = ${sourceId} AND r.actor_id IS NOT NULL
+      ), pairs AS (
+        SELECT 'member_of' AS link, actor_id AS a, room_id AS b, d.* FROM derived d WHERE room_id IS NOT NULL AND kind IN ('message', 'room_event')
+        UNION ALL SELECT 'messaged', actor_id, room_id, d.* FROM derived d WHERE room_id IS NOT NULL AND kind = 'message'
+        UNION ALL SELECT 'messaged', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'message'
+        UNION ALL SELECT 'renamed_to', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'room_event' AND event = 'nick'
+        UNION ALL SELECT 'paid', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'transaction'
+        UNION ALL SELECT 'sighted_at', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'sighting'
+      )
+      INSERT INTO links (agency_id, case_id, kind, from_entity_id, to_entity_id, weight, evidence, props, first_seen, last_seen)
+      SELECT ${scope.agencyId}, ${scope.caseId}, p.link, p.a, p.b, count(*), (array_agg(p.id ORDER BY p.id))[1:${EVIDENCE_LIMIT}],
+             CASE p.link
+               WHEN 'member_of' THEN jsonb_build_object('role', 'member')
+               WHEN 'renamed_to' THEN '{}'::jsonb
+               WHEN 'paid' THEN jsonb_build_object('count', count(*), 'total', coalesce(sum(p.amount), 0)::float8)
+               ELSE jsonb_build_object('count', count(*))
+             END,
+             min(p.occurred_at), max(p.occurred_at)
+      FROM pairs p
+      JOIN entities fa ON fa.id = p.a
+      JOIN entities fb ON fb.id = p.b
+      WHERE p.a <> p.b AND (
+        (p.link = 'member_of' AND fa.kind IN ('account', 'person') AND fb.kind = 'chat_room') OR
+        (p.link = 'messaged' AND fa.kind = 'account' AND fb.kind IN ('chat_room', 'account')) OR
+        (p.link = 'renamed_to' AND fa.kind = 'account' AND fb.kind = 'account') OR
+        (p.link = 'paid' AND fa.kind IN ('person', 'account') AND fb.kind = 'merchant') OR
+        (p.link = 'sighted_at' AND fa.kind = 'device' AND fb.kind IN ('device', 'location')))
+      GROUP BY p.link, p.a, p.b`.execute(trx);
     await trx.updateTable('sources').set({ status: 'complete', completed_at: new Date() }).where('id', '=', sourceId).execute();
-    return { links };
+    return { links: Number(result.numAffectedRows ?? 0) };
   });
 }

@@ -1,0 +1,10 @@
+import { openStore, migrateToLatest, addAgency, openCase } from './src/store/index.ts';
+import { ingestSource } from './src/ingest/index.ts';
+const s = await openStore(process.argv[2] ?? 'memory://');
+await migrateToLatest(s.db);
+await addAgency(s.db, { name: 'U', country: 'CA' }); await openCase(s.db, { ref: 'C-1', agency: 'U' });
+const t = performance.now();
+const r = await ingestSource(s, '/tmp/big/#chat.log', { caseRef: 'C-1', format: 'irc-irssi', actor: 'x', secret: Buffer.alloc(32, 1), region: 'CA' });
+const secs = (performance.now() - t) / 1000;
+console.log(s.backend, r.records, secs.toFixed(1), Math.round(r.records / secs), 'rec/s');
+await s.close();
