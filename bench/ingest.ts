@@ -18,7 +18,6 @@ import { generateWorld, loadWorld, type Scale } from '../src/demo/index.ts';
 import type { IngestReport } from '../src/ingest/index.ts';
 import { migrateToLatest, openStore, type Store } from '../src/store/index.ts';
 
-const CHAT_FORMATS = /^(irc-|telegram|discord|whatsapp)/;
 const PEER_TABLE = sql`CREATE TABLE bench_raw_messages (
   id bigint, case_id bigint, occurred_at timestamptz, sender text, room text, text text,
   search tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(text, ''))) STORED)`;
@@ -32,7 +31,6 @@ function arg(args: string[], name: string, fallback: string): string {
 interface Row {
   backend: string;
   messages: number;
-  chatSeconds: number;
   allRecords: number;
   allSeconds: number;
   copySeconds: number;
@@ -97,13 +95,11 @@ async function measure(backend: 'embedded' | 'postgres', world: string, scratch:
     const started = performance.now();
     await loadWorld(store, world, { actor: 'bench', secret: Buffer.alloc(32, 7), onSource: (report) => reports.push(report) });
     const allSeconds = (performance.now() - started) / 1000;
-    const chat = reports.filter((report) => CHAT_FORMATS.test(report.format));
     const messages = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM records WHERE kind = 'message'`.execute(store.db)).rows[0]!.n);
     const peer = await rawCopy(store);
     return {
       backend,
       messages,
-      chatSeconds: chat.reduce((sum, report) => sum + report.seconds, 0),
       allRecords: reports.reduce((sum, report) => sum + report.records, 0),
       allSeconds,
       ...peer,
@@ -134,15 +130,16 @@ export async function run(args: string[]): Promise<void> {
     }
     const rate = (count: number, seconds: number) => Math.round(count / seconds).toLocaleString('en');
     console.log(`\nIngest — ${scale} world (seed ${seed}), Node ${process.version}\n`);
-    console.log('| backend | chat messages | chat ingest | chat msg/s | peer: raw COPY rows/s (no index / GIN) | ingest ÷ raw COPY | all sources (records, s) |');
+    // Sources are ingested concurrently on a server, so per-source times overlap: the rate is the
+    // chat messages over the wall time of the whole world (which also holds CSVs and media).
+    console.log('| backend | chat messages | all records | wall time | msg/s (wall) | peer: raw COPY rows/s (no index / GIN) | ingest ÷ raw COPY (no index / GIN) |');
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const row of rows) {
-      const ours = row.messages / row.chatSeconds;
-      const peer = row.messages / row.copySeconds;
+      const ours = row.messages / row.allSeconds;
       console.log(
-        `| ${row.backend} | ${row.messages.toLocaleString('en')} | ${row.chatSeconds.toFixed(1)} s | ${rate(row.messages, row.chatSeconds)} | ` +
-          `${rate(row.messages, row.copySeconds)} / ${rate(row.messages, row.copyGinSeconds)} | ${((100 * ours) / peer).toFixed(0)} % / ${((100 * ours * row.copyGinSeconds) / row.messages).toFixed(0)} % | ` +
-          `${row.allRecords.toLocaleString('en')} in ${row.allSeconds.toFixed(1)} s |`,
+        `| ${row.backend} | ${row.messages.toLocaleString('en')} | ${row.allRecords.toLocaleString('en')} | ${row.allSeconds.toFixed(1)} s | ${rate(row.messages, row.allSeconds)} | ` +
+          `${rate(row.messages, row.copySeconds)} / ${rate(row.messages, row.copyGinSeconds)} | ` +
+          `${((100 * ours * row.copySeconds) / row.messages).toFixed(0)} % / ${((100 * ours * row.copyGinSeconds) / row.messages).toFixed(0)} % |`,
       );
     }
   } finally {

@@ -4,7 +4,7 @@
  * only what is missing (sources already ingested are skipped).
  */
 import { join } from 'node:path';
-import { ingestSource, loadMapping, type IngestProgress, type IngestReport } from '../ingest/index.ts';
+import { ingestSource, loadMapping, type IngestReport } from '../ingest/index.ts';
 import { addAgency, appendAudit, findAgency, findCase, openCase, type Store } from '../store/index.ts';
 import { readManifest } from './manifest.ts';
 
@@ -52,10 +52,15 @@ export async function loadWorld(store: Store, dir: string, options: LoadOptions)
     await appendAudit(store.db, { actor, action: 'case.open', agencyId: row.agency_id, caseId: row.id, target: row.ref, details: { from: 'demo' } });
     result.cases.created++;
   }
+  // On a server, a few sources at once keep both the database and this process busy between one
+  // source's round trips; the embedded database runs in this process, so one at a time.
+  const jobs = manifest.cases.flatMap((entry) => entry.files.map((file) => ({ entry, file })));
+  const parallel = store.backend === 'postgres' ? 3 : 1;
+  let next = 0;
   let done = 0;
-  for (const entry of manifest.cases) {
-    for (const file of entry.files) {
-      options.onProgress?.({ phase: `ingesting ${entry.ref}`, done, total: result.files });
+  const worker = async () => {
+    while (next < jobs.length) {
+      const { entry, file } = jobs[next++]!;
       const report = await ingestSource(store, join(dir, file.path), {
         caseRef: entry.ref,
         format: file.format,
@@ -66,15 +71,15 @@ export async function loadWorld(store: Store, dir: string, options: LoadOptions)
         locale: file.locale,
         actor,
         secret: options.secret,
-        onProgress: (_: IngestProgress) => undefined,
       });
       options.onSource?.(report);
       if (report.skipped) result.skipped++;
       else result.ingested++;
       result.records += report.records;
       result.rejects += report.rejects;
-      options.onProgress?.({ phase: `ingesting ${entry.ref}`, done: ++done, total: result.files });
+      options.onProgress?.({ phase: 'ingesting', done: ++done, total: jobs.length });
     }
-  }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
   return result;
 }

@@ -79,6 +79,8 @@ const STATEMENTS = [
     UNIQUE (source_id, key)
   )`,
   sql`CREATE INDEX records_case_time_idx ON records (case_id, occurred_at)`,
+  // Small partial indexes on the self-references, so a deliberate purge does not scan the table per row.
+  sql`CREATE INDEX records_supersedes_idx ON records (supersedes) WHERE supersedes IS NOT NULL`,
 
   sql`CREATE TABLE entities (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -97,6 +99,7 @@ const STATEMENTS = [
   // One original per (case, kind, key); corrections carry supersedes and may repeat the key.
   sql`CREATE UNIQUE INDEX entities_natural_key ON entities (case_id, kind, key) WHERE supersedes IS NULL`,
   sql`CREATE INDEX entities_case_kind_idx ON entities (case_id, kind)`,
+  sql`CREATE INDEX entities_supersedes_idx ON entities (supersedes) WHERE supersedes IS NOT NULL`,
 
   // The dictionary of normalised selectors, shared by all cases; who holds one is in mentions.
   sql`CREATE TABLE identifiers (
@@ -152,6 +155,7 @@ const STATEMENTS = [
   sql`CREATE INDEX links_case_kind_idx ON links (case_id, kind)`,
   sql`CREATE INDEX links_from_idx ON links (from_entity_id)`,
   sql`CREATE INDEX links_to_idx ON links (to_entity_id)`,
+  sql`CREATE INDEX links_supersedes_idx ON links (supersedes) WHERE supersedes IS NOT NULL`,
 
   // Subjects may span cases and agencies; each member row carries its own case, so what a
   // caller may see of a subject is exactly the members of the cases they may see.

@@ -2,16 +2,9 @@
  * Date formats of mapped columns ('yyyyMMdd', 'dd/MM/yyyy', 'MM/dd/yyyy hh:mm a', 'iso', 'unix'):
  * compiled once per source into a small token walker (no per-value regex backtracking).
  */
-import { localToInstant } from '../../time.ts';
+import { localToInstant, type LocalDateTime } from '../../time.ts';
 
-export interface DateTimeParts {
-  year: number;
-  month: number;
-  day: number;
-  hour?: number;
-  minute?: number;
-  second?: number;
-  millisecond?: number;
+export interface DateTimeParts extends LocalDateTime {
   /** Minutes east of UTC, when the value carries an offset. */
   offsetMinutes?: number;
   /** A precomputed instant (unix times). */
