@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { cardSecretFromEnv } from '../extract/index.ts';
 import { UserError } from '../model/index.ts';
 import type { Store } from '../store/index.ts';
@@ -16,7 +16,8 @@ const processKey = randomBytes(32);
 export function resolveCardSecret(store: Store, env: NodeJS.ProcessEnv = process.env): Buffer {
   if (env['CROSSLINK_SECRET']) return cardSecretFromEnv(env);
   if (store.backend === 'embedded' && !store.location.startsWith('memory://')) {
-    const file = join(dirname(store.location), 'card-token.key');
+    // Beside the store's directory, not in it: copying the database alone does not copy the key.
+    const file = join(dirname(store.location), `${basename(store.location)}.card-token.key`);
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
     return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
   }
