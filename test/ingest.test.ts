@@ -125,6 +125,37 @@ describe.each(BACKENDS)('ingest on $name', (backend) => {
     expect(paid.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('links the two sides of a one-to-one conversation to each other', async () => {
+    const file = join(tempDir(), 'result.json');
+    const message = (id: number, from: string, fromId: string, text: string) =>
+      ({ id, type: 'message', date: '2025-04-01T10:00:00', date_unixtime: String(1743501600 + id * 60), from, from_id: fromId, text });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'Robin Ash',
+        type: 'personal_chat',
+        id: 4242,
+        messages: [message(1, 'Robin Ash', 'user111', 'morning, did the frost get your seedlings?'), message(2, 'Kit Vale', 'user222', 'only the basil, the rest survived'), message(3, 'Robin Ash', 'user111', 'good news')],
+      }),
+    );
+    const report = await ingestSource(store, file, options());
+    expect(report).toMatchObject({ format: 'telegram-json', records: 3, rejects: 0 });
+    const links = await store.db
+      .selectFrom('links')
+      .innerJoin('entities as a', 'a.id', 'links.from_entity_id')
+      .innerJoin('entities as b', 'b.id', 'links.to_entity_id')
+      .select(['a.label as from', 'b.label as to', 'links.weight'])
+      .where('links.kind', '=', 'messaged')
+      .where('b.kind', '=', 'account')
+      .where('a.source_id', '=', report.source)
+      .orderBy('a.label')
+      .execute();
+    expect(links).toEqual([
+      { from: 'Kit Vale', to: 'Robin Ash', weight: 1 },
+      { from: 'Robin Ash', to: 'Kit Vale', weight: 2 },
+    ]);
+  });
+
   it('names the file when it cannot be read or recognised', async () => {
     const dir = tempDir();
     const junk = join(dir, 'notes.bin');

@@ -283,6 +283,11 @@ export async function finaliseSource(db: Kysely<Database>, scope: CaseScope, sou
         SELECT 'member_of' AS link, actor_id AS a, room_id AS b, d.* FROM derived d WHERE room_id IS NOT NULL AND kind IN ('message', 'room_event')
         UNION ALL SELECT 'messaged', actor_id, room_id, d.* FROM derived d WHERE room_id IS NOT NULL AND kind = 'message'
         UNION ALL SELECT 'messaged', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'message'
+        -- In a one-to-one conversation every message is to the other participant(s).
+        UNION ALL SELECT 'messaged', d.actor_id, o.actor_id, d.* FROM derived d
+          JOIN entities room ON room.id = d.room_id AND room.props->>'type' = 'direct'
+          JOIN (SELECT DISTINCT room_id, actor_id FROM derived WHERE kind = 'message') o ON o.room_id = d.room_id AND o.actor_id <> d.actor_id
+          WHERE d.kind = 'message' AND d.target_id IS NULL
         UNION ALL SELECT 'renamed_to', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'room_event' AND event = 'nick'
         UNION ALL SELECT 'paid', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'transaction'
         UNION ALL SELECT 'sighted_at', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'sighting'
