@@ -9,6 +9,7 @@ import { mediaFolderFormat } from './formats/media-folder.ts';
 import { TABULAR_FORMATS } from './formats/tabular/index.ts';
 import { telegramFormat } from './formats/telegram.ts';
 import { whatsappFormat } from './formats/whatsapp.ts';
+import { whatsappZipFormat } from './formats/whatsapp-zip.ts';
 import type { Sample, SourceFormat } from './types.ts';
 
 export function buildRegistry(formats: readonly SourceFormat[]): ReadonlyMap<string, SourceFormat> {
@@ -25,6 +26,7 @@ export const FORMATS: ReadonlyMap<string, SourceFormat> = buildRegistry([
   telegramFormat,
   discordFormat,
   whatsappFormat,
+  whatsappZipFormat,
   ...TABULAR_FORMATS,
   mediaFolderFormat,
 ]);
