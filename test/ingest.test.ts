@@ -156,6 +156,26 @@ describe.each(BACKENDS)('ingest on $name', (backend) => {
     ]);
   });
 
+  it('keeps the first record when a source repeats a key, and counts the repeat', async () => {
+    const csv = join(tempDir(), 'repeats.csv');
+    writeFileSync(
+      csv,
+      [
+        'txn_id,card_number,time,amount,currency,merchant',
+        'R1,4000000000000002,2025-03-01T10:00:00Z,1.00,CAD,Seed Shop',
+        'R2,4000000000000002,2025-03-01T11:00:00Z,2.00,CAD,Seed Shop',
+        'R1,4000000000000002,2025-03-01T12:00:00Z,3.00,CAD,Seed Shop',
+      ].join('\n') + '\n',
+    );
+    const report = await ingestSource(store, csv, options());
+    expect(report).toMatchObject({ format: 'transactions-csv', records: 2, duplicates: 1, rejects: 0 });
+    const rows = await store.db.selectFrom('records').select(['key', 'props']).where('source_id', '=', report.source).orderBy('key').execute();
+    expect(rows.map((row) => [row.key, row.props['amount']])).toEqual([
+      ['R1', 1],
+      ['R2', 2],
+    ]);
+  });
+
   it('names the file when it cannot be read or recognised', async () => {
     const dir = tempDir();
     const junk = join(dir, 'notes.bin');

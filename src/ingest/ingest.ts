@@ -3,13 +3,11 @@
  * batches that commit with the source's progress, derive links, mark complete. The same file
  * again adds nothing; a re-run after a crash resumes after the last committed batch.
  */
-import { createReadStream } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { UserError } from '../model/index.ts';
 import {
-  appendAudit,
   appendBatch,
   committedRanges,
   finaliseSource,
@@ -23,7 +21,8 @@ import {
   type Store,
 } from '../store/index.ts';
 import { fingerprintFile, fingerprintFolder, readSample } from './files.ts';
-import { BatchBuilder, type IdentifierCounts } from './prepare.ts';
+import type { IdentifierCounts } from './prepare.ts';
+import { produceBatches, type ProduceJob } from './produce.ts';
 import { detectFormat, formatByName, FORMATS } from './registry.ts';
 import type { Mapping, ParseOptions } from './types.ts';
 
@@ -132,13 +131,13 @@ export async function ingestSource(store: Store, path: string, options: IngestOp
   }
 
   const ingest = async (): Promise<IngestReport> => {
-    const current = await store.db.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
+    // A source registered just now has nothing committed; only a re-run needs to look.
+    const current = created ? source : await store.db.selectFrom('sources').selectAll().where('id', '=', source.id).executeTakeFirstOrThrow();
     if (current.status === 'complete') {
       return report(current, { duplicates: 0, identifiers: await identifierCountsOf(store.db, source.id), links: 0, resumed: false, skipped: true });
     }
-    const committed = await committedRanges(store.db, source.id);
+    const committed = created ? [] : await committedRanges(store.db, source.id);
     const resumed = committed.length > 0;
-    const builder = new BatchBuilder({ region: options.region, secret: options.secret }, { items: options.batchItems ?? 2000, mentions: 20_000, textBytes: 8 << 20 });
     const caches = { entities: new IdCache(), identifiers: new IdCache() };
     let records = current.record_count;
     let rejects = current.reject_count;
@@ -167,33 +166,39 @@ export async function ingestSource(store: Store, path: string, options: IngestOp
       writers.add(write);
     };
 
-    let index = 0;
-    let range = 0;
-    const alreadyCommitted = (item: number) => {
-      while (range < committed.length && item >= committed[range]!.first + committed[range]!.items) range++;
-      return range < committed.length && item >= committed[range]!.first;
+    const job: ProduceJob = {
+      file,
+      format: format.name,
+      options: parseOptions(options),
+      region: options.region,
+      secret: new Uint8Array(options.secret),
+      batchItems: options.batchItems ?? 2000,
+      committed,
     };
-    for await (const item of format.parse({ path: file, open: () => createReadStream(file, { highWaterMark: 1 << 20 }), options: parseOptions(options) })) {
-      if (alreadyCommitted(index++)) {
-        // Batches are contiguous ranges: write what is pending before stepping over a committed one.
-        const pending = builder.drain();
-        if (pending) await submit(pending);
-        builder.replay(item);
-        continue;
+    // Parsing stays in this thread: a worker thread was measured slower (copying the batches
+    // between threads cost more than the parsing it moved; docs/benchmarks.md).
+    const batches = produceBatches(job);
+    let identifierCounts: IdentifierCounts = {};
+    try {
+      for (;;) {
+        const next = await batches.next();
+        if (next.done) {
+          identifierCounts = next.value;
+          break;
+        }
+        bytesDone = next.value.bytesDone;
+        await submit(next.value.batch);
       }
-      if (item.type === 'record' && item.record.byteOffset !== undefined) bytesDone = item.record.byteOffset;
-      const batch = builder.add(item);
-      if (batch) await submit(batch);
+    } finally {
+      // Whatever stopped the loop, no write may outlive this ingest (the caller may close the store).
+      await Promise.all(writers);
     }
-    const last = builder.drain();
     bytesDone = print.bytes;
-    if (last) await submit(last);
-    await Promise.all(writers);
     if (failure) throw failure.error;
 
     progress({ phase: 'links', bytesDone, bytesTotal: print.bytes, records, rejects });
-    const { links } = await finaliseSource(store.db, scope, source.id);
-    await appendAudit(store.db, {
+    // The audit entry commits with the source's completion: an ingest is recorded if and only if it finished.
+    const { links } = await finaliseSource(store.db, scope, source.id, {
       actor: options.actor,
       action: 'source.ingest',
       agencyId: scope.agencyId,
@@ -202,7 +207,7 @@ export async function ingestSource(store: Store, path: string, options: IngestOp
       details: { file: sample.name, sha256: print.sha256, format: format.name, records, rejects, resumed },
     });
     const finished = { ...current, status: 'complete', record_count: records, reject_count: rejects };
-    const identifiers = resumed ? await identifierCountsOf(store.db, source.id) : builder.identifierCounts;
+    const identifiers = resumed ? await identifierCountsOf(store.db, source.id) : identifierCounts;
     return report(finished, { duplicates, identifiers, links, resumed, skipped: false });
   };
 

@@ -3,7 +3,7 @@
  * own content, so an edited, deleted or inserted row breaks the chain where it happened.
  */
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditEntry, Database } from '../schema.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -46,27 +46,30 @@ export function auditHash(prevHash: string, entry: Omit<AuditEntry, 'id' | 'hash
 const AUDIT_LOCK = 0x6372_6f73; // "cros"
 
 export async function appendAudit(db: Kysely<Database>, event: AuditEvent): Promise<AuditEntry> {
-  return db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-    const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    // Millisecond precision: what PostgreSQL stores and returns unchanged, so verification recomputes the same hash.
-    const entry = {
-      at: new Date(),
-      actor: event.actor,
-      action: event.action,
-      agency_id: event.agencyId ?? null,
-      case_id: event.caseId ?? null,
-      target: event.target ?? null,
-      details: event.details ?? {},
-    };
-    const hash = auditHash(prevHash, entry);
-    return trx
-      .insertInto('audit_log')
-      .values({ ...entry, prev_hash: prevHash, hash })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  });
+  return db.transaction().execute((trx) => appendAuditIn(trx, event));
+}
+
+/** Appends within a transaction the caller holds, so the entry commits with the work it records. */
+export async function appendAuditIn(trx: Transaction<Database>, event: AuditEvent): Promise<AuditEntry> {
+  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  // Millisecond precision: what PostgreSQL stores and returns unchanged, so verification recomputes the same hash.
+  const entry = {
+    at: new Date(),
+    actor: event.actor,
+    action: event.action,
+    agency_id: event.agencyId ?? null,
+    case_id: event.caseId ?? null,
+    target: event.target ?? null,
+    details: event.details ?? {},
+  };
+  const hash = auditHash(prevHash, entry);
+  return trx
+    .insertInto('audit_log')
+    .values({ ...entry, prev_hash: prevHash, hash })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export interface AuditVerification {

@@ -7,6 +7,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { validateEntity, validateRecord, type Properties } from '../../model/index.ts';
 import type { Database } from '../schema.ts';
+import { appendAuditIn, type AuditEvent } from './audit.ts';
 import { identifierKey } from './identifiers.ts';
 import type { CaseScope } from './sources.ts';
 
@@ -101,8 +102,15 @@ export async function appendBatch(
 ): Promise<BatchOutcome> {
   for (const entity of batch.entities) validateEntity(entity.kind, entity.props);
   for (const record of batch.records) validateRecord(record.kind, record.props);
-  await db.transaction().execute((trx) => ensureEntities(trx, scope, batch.entities, caches.entities, sourceId));
-  await db.transaction().execute((trx) => internAll(trx, batch.mentions, caches.identifiers));
+  // New ids enter the caches only after their transaction commits: another writer of this source
+  // may use a cached id at once, and it must never be one that could still roll back.
+  const fresh = { entities: new Map<string, string>(), identifiers: new Map<string, string>() };
+  // Two short transactions (entities, then identifiers), each sorted, hold few locks at a time;
+  // they are upserts only, so a deadlock with another writer is simply tried again.
+  await retryOnDeadlock(() => db.transaction().execute((trx) => ensureEntities(trx, scope, batch.entities, caches.entities, fresh.entities, sourceId)));
+  await retryOnDeadlock(() => db.transaction().execute((trx) => internAll(trx, batch.mentions, caches.identifiers, fresh.identifiers)));
+  for (const [key, id] of fresh.entities) caches.entities.set(key, id);
+  for (const [key, id] of fresh.identifiers) caches.identifiers.set(key, id);
   const entityId = (ref: EntityRef | undefined): string | null => {
     if (ref === undefined) return null;
     const id = caches.entities.get(ref);
@@ -110,8 +118,8 @@ export async function appendBatch(
     return id;
   };
   const identifierId = (mention: BatchMention): string => caches.identifiers.get(identifierKey(mention.type, mention.value))!;
-  return db.transaction().execute(async (trx) => {
-    const inserted = await insertRecords(trx, scope, sourceId, batch.records, entityId);
+  const write = (keepFirstOfRepeatedKeys: boolean) => db.transaction().execute(async (trx) => {
+    const inserted = await insertRecords(trx, scope, sourceId, batch.records, entityId, keepFirstOfRepeatedKeys);
     const mentions = batch.mentions.filter((mention) => mention.record === undefined || inserted.has(mention.record));
     await insertMentions(trx, scope, sourceId, mentions, inserted, identifierId, entityId);
     await insertRejects(trx, scope, sourceId, batch.rejects);
@@ -123,6 +131,25 @@ export async function appendBatch(
       .execute();
     return { records: inserted.size, duplicates: batch.records.length - inserted.size, rejects: batch.rejects.length, mentions: mentions.length };
   });
+  // The usual case — keys unique within the source — takes the plain insert. A parser that
+  // repeats a key (a damaged export) makes it fail; the batch is then written again keeping the
+  // first record of each key.
+  try {
+    return await write(false);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error;
+    return write(true);
+  }
+}
+
+async function retryOnDeadlock(work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === 3) throw error;
+    }
+  }
 }
 
 /** The item ranges of a source already committed, in order: what a resumed run skips. */
@@ -131,7 +158,14 @@ export async function committedRanges(db: Kysely<Database>, sourceId: string): P
   return rows.map((row) => ({ first: Number(row.first_item), items: row.items }));
 }
 
-async function ensureEntities(trx: Transaction<Database>, scope: CaseScope, entities: BatchEntity[], cache: IdCache, sourceId: string): Promise<void> {
+async function ensureEntities(
+  trx: Transaction<Database>,
+  scope: CaseScope,
+  entities: BatchEntity[],
+  cache: IdCache,
+  found: Map<string, string>,
+  sourceId: string,
+): Promise<void> {
   const wanted = new Map<EntityRef, BatchEntity>();
   for (const entity of entities) {
     const ref = entityRef(entity.kind, entity.key);
@@ -148,7 +182,7 @@ async function ensureEntities(trx: Transaction<Database>, scope: CaseScope, enti
     ON CONFLICT (case_id, kind, key) WHERE supersedes IS NULL DO NOTHING
     RETURNING id, kind, key`.execute(trx);
   for (const row of inserted.rows) {
-    cache.set(entityRef(row.kind, row.key), row.id);
+    found.set(entityRef(row.kind, row.key), row.id);
     wanted.delete(entityRef(row.kind, row.key));
   }
   if (wanted.size === 0) return;
@@ -157,7 +191,7 @@ async function ensureEntities(trx: Transaction<Database>, scope: CaseScope, enti
     SELECT e.id, e.kind, e.key FROM entities e
     JOIN unnest(${rest.map((e) => e.kind)}::text[], ${rest.map((e) => e.key)}::text[]) AS u(kind, key) ON e.kind = u.kind AND e.key = u.key
     WHERE e.case_id = ${scope.caseId} AND e.supersedes IS NULL`.execute(trx);
-  for (const row of existing.rows) cache.set(entityRef(row.kind, row.key), row.id);
+  for (const row of existing.rows) found.set(entityRef(row.kind, row.key), row.id);
 }
 
 async function insertRecords(
@@ -166,6 +200,7 @@ async function insertRecords(
   sourceId: string,
   records: BatchRecord[],
   entityId: (ref: EntityRef | undefined) => string | null,
+  keepFirstOfRepeatedKeys: boolean,
 ): Promise<Map<number, string>> {
   const inserted = new Map<number, string>();
   if (records.length === 0) return inserted;
@@ -183,21 +218,16 @@ async function insertRecords(
                 ${records.map((r) => entityId(r.target))}::bigint[])
          AS u(id, kind, key, occurred_at, line, byte_offset, text, props, actor_id, room_id, target_id)`;
   const columns = sql`(id, agency_id, case_id, source_id, kind, key, occurred_at, line, byte_offset, text, props, actor_id, room_id, target_id)`;
-  // The usual case — keys unique within the source — takes the plain insert. A parser that
-  // repeats a key (a damaged export) makes it fail; then the batch keeps the first of each key.
-  await sql`SAVEPOINT records_batch`.execute(trx);
-  try {
+  if (!keepFirstOfRepeatedKeys) {
     await sql`INSERT INTO records ${columns} OVERRIDING SYSTEM VALUE ${rows}`.execute(trx);
     recordIds.forEach((id, index) => inserted.set(index, id));
-  } catch (error) {
-    if ((error as { code?: string }).code !== '23505') throw error;
-    await sql`ROLLBACK TO SAVEPOINT records_batch`.execute(trx);
-    const result = await sql<{ id: string }>`INSERT INTO records ${columns} OVERRIDING SYSTEM VALUE ${rows} ON CONFLICT (source_id, key) DO NOTHING RETURNING id::text AS id`.execute(trx);
-    const stored = new Set(result.rows.map((row) => row.id));
-    recordIds.forEach((id, index) => {
-      if (stored.has(id)) inserted.set(index, id);
-    });
+    return inserted;
   }
+  const result = await sql<{ id: string }>`INSERT INTO records ${columns} OVERRIDING SYSTEM VALUE ${rows} ON CONFLICT (source_id, key) DO NOTHING RETURNING id::text AS id`.execute(trx);
+  const stored = new Set(result.rows.map((row) => row.id));
+  recordIds.forEach((id, index) => {
+    if (stored.has(id)) inserted.set(index, id);
+  });
   return inserted;
 }
 
@@ -209,7 +239,7 @@ function jsonText(value: unknown): string {
   return text.includes('\\u0000') ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : text;
 }
 
-async function internAll(trx: Transaction<Database>, mentions: BatchMention[], cache: IdCache): Promise<void> {
+async function internAll(trx: Transaction<Database>, mentions: BatchMention[], cache: IdCache, found: Map<string, string>): Promise<void> {
   const wanted = new Map<string, BatchMention>();
   for (const mention of mentions) {
     const key = identifierKey(mention.type, mention.value);
@@ -223,7 +253,7 @@ async function internAll(trx: Transaction<Database>, mentions: BatchMention[], c
     ON CONFLICT (type, value) DO NOTHING
     RETURNING id, type, value`.execute(trx);
   for (const row of inserted.rows) {
-    cache.set(identifierKey(row.type, row.value), row.id);
+    found.set(identifierKey(row.type, row.value), row.id);
     wanted.delete(identifierKey(row.type, row.value));
   }
   if (wanted.size === 0) return;
@@ -231,7 +261,7 @@ async function internAll(trx: Transaction<Database>, mentions: BatchMention[], c
   const existing = await sql<{ id: string; type: string; value: string }>`
     SELECT i.id, i.type, i.value FROM identifiers i
     JOIN unnest(${rest.map((m) => m.type)}::text[], ${rest.map((m) => m.value)}::text[]) AS u(type, value) ON i.type = u.type AND i.value = u.value`.execute(trx);
-  for (const row of existing.rows) cache.set(identifierKey(row.type, row.value), row.id);
+  for (const row of existing.rows) found.set(identifierKey(row.type, row.value), row.id);
 }
 
 async function insertMentions(
@@ -269,7 +299,7 @@ const EVIDENCE_LIMIT = 20;
  * whom, who paid which merchant) and marks it complete — in one transaction, so a crash before
  * the end leaves a source that a re-run finishes.
  */
-export async function finaliseSource(db: Kysely<Database>, scope: CaseScope, sourceId: string): Promise<{ links: number }> {
+export async function finaliseSource(db: Kysely<Database>, scope: CaseScope, sourceId: string, audit?: AuditEvent): Promise<{ links: number }> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT crosslink_check_source(${sourceId})`.execute(trx);
     // One pass over the source's records derives every link kind (who posted where, who renamed
@@ -312,6 +342,7 @@ export async function finaliseSource(db: Kysely<Database>, scope: CaseScope, sou
         (p.link = 'sighted_at' AND fa.kind = 'device' AND fb.kind IN ('device', 'location')))
       GROUP BY p.link, p.a, p.b`.execute(trx);
     await trx.updateTable('sources').set({ status: 'complete', completed_at: new Date() }).where('id', '=', sourceId).execute();
+    if (audit) await appendAuditIn(trx, audit);
     return { links: Number(result.numAffectedRows ?? 0) };
   });
 }
