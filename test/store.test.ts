@@ -8,13 +8,17 @@ import { ENTITY_KIND_NAMES, IDENTIFIER_TYPE_NAMES, UserError } from '../src/mode
 import {
   addAgency,
   appendAudit,
+  appendBatch,
   appendLink,
   appendMentions,
   appendRecords,
   casesHolding,
+  committedRanges,
   correctEntity,
   createSubject,
   ensureEntity,
+  entityRef,
+  IdCache,
   internIdentifiers,
   identifierKey,
   isAppendOnlyViolation,
@@ -198,9 +202,52 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     }
   });
 
+  it('writes batches that share entities and identifiers, even when the id caches are trimmed between them', async () => {
+    const { source } = await registerSource(store.db, scope, { sha256: SHA('b'), bytes: 10, originalName: 'batches.log', format: 'irc-irssi', ingestedBy: 'a' });
+    const caches = { entities: new IdCache(2), identifiers: new IdCache(2) };
+    const room = entityRef('chat_room', 'irc::#garden');
+    for (let batch = 0; batch < 3; batch++) {
+      const handles = ['ann', 'ben', 'cat'];
+      const outcome = await appendBatch(store.db, scope, source.id, {
+        entities: [
+          { kind: 'chat_room', key: 'irc::#garden', label: '#garden', props: { platform: 'irc', name: '#garden' } },
+          ...handles.map((handle) => ({ kind: 'account', key: `irc::${handle}`, label: handle, props: { platform: 'irc', handle } })),
+        ],
+        records: handles.map((handle, i) => ({
+          kind: 'message',
+          key: `line:${batch * 3 + i + 1}`,
+          line: batch * 3 + i + 1,
+          byteOffset: null,
+          occurredAt: null,
+          text: `hello from ${handle} with nul \u0000 inside`,
+          props: { platform: 'irc', note: 'x\u0000y' },
+          actor: entityRef('account', `irc::${handle}`),
+          room,
+        })),
+        mentions: handles.map((handle, i) => ({ type: 'handle', value: `${handle}@irc`, record: i, entity: entityRef('account', `irc::${handle}`), line: null, byteOffset: null, role: 'sender' })),
+        rejects: [],
+        firstItem: batch * 3,
+        items: 3,
+      }, caches);
+      expect(outcome).toMatchObject({ records: 3, duplicates: 0, mentions: 3 });
+    }
+    const rows = await store.db
+      .selectFrom('records')
+      .innerJoin('entities', 'entities.id', 'records.actor_id')
+      .select(['records.key', 'entities.label', 'records.props'])
+      .where('records.source_id', '=', source.id)
+      .orderBy('records.line')
+      .execute();
+    expect(rows.map((row) => row.label)).toEqual(['ann', 'ben', 'cat', 'ann', 'ben', 'cat', 'ann', 'ben', 'cat']);
+    expect(rows[0]!.props['note']).toBe('x\ufffdy');
+    expect(await committedRanges(store.db, source.id)).toEqual([{ first: 0, items: 3 }, { first: 3, items: 3 }, { first: 6, items: 3 }]);
+    const accounts = await store.db.selectFrom('entities').select('id').where('kind', '=', 'account').where('key', 'like', 'irc::%').execute();
+    expect(accounts).toHaveLength(3);
+  });
+
   it('counts what it holds, per case', async () => {
     const stats = await storeStats(store.db);
-    expect(stats.totals).toMatchObject({ agencies: 2, cases: 2, sources: 2, records: 2, links: 1, identifiers: 3, mentions: 2, subjects: 1 });
-    expect(stats.cases.find((row) => row.ref === 'NB-2026-0001')).toMatchObject({ agency: 'Northbridge Sex Crimes Unit', records: 2, entities: 3, links: 1, sources: 1 });
+    expect(stats.totals).toMatchObject({ agencies: 2, cases: 2, sources: 3, records: 11, links: 1, identifiers: 6, mentions: 11, subjects: 1 });
+    expect(stats.cases.find((row) => row.ref === 'NB-2026-0001')).toMatchObject({ agency: 'Northbridge Sex Crimes Unit', records: 11, entities: 7, links: 1, sources: 2 });
   });
 });

@@ -20,7 +20,7 @@ export type IdentifierCounts = Record<string, number>;
 
 const lower = (value: string) => value.trim().toLowerCase();
 
-/** PostgreSQL text cannot hold NUL; a damaged file must still load, so NUL becomes U+FFFD. */
+/** NUL cannot be stored (the store replaces it in text); keys and identifier values are cleaned here, before refs are made from them. */
 function clean(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
@@ -120,7 +120,7 @@ export class BatchBuilder {
     if (!this.declared.has(ref)) {
       this.declared.add(ref);
       // Props are made NUL-safe when the store serialises them.
-      this.batch.entities.push({ ...entity, key: clean(entity.key), label: clean(entity.label) });
+      this.batch.entities.push({ ...entity, key: clean(entity.key) });
     }
     return ref;
   }
@@ -170,7 +170,7 @@ export class BatchBuilder {
     if (item.type === 'reject') {
       const { reject } = item;
       const found = findIdentifiers(reject.raw, this.extractContext());
-      this.batch.rejects.push({ line: reject.line, reason: clean(reject.reason), raw: clean(maskCards(reject.raw, found)) });
+      this.batch.rejects.push({ line: reject.line, reason: reject.reason, raw: maskCards(reject.raw, found) });
     } else {
       this.addRecord(item.record);
     }
@@ -248,11 +248,11 @@ export class BatchBuilder {
 
     const stored: BatchRecord = {
       kind: record.kind,
-      key: clean(record.key),
+      key: record.key,
       line: record.line ?? null,
       byteOffset: record.byteOffset ?? null,
       occurredAt: record.occurredAt && !Number.isNaN(record.occurredAt.getTime()) ? record.occurredAt : null,
-      text: text === null ? null : clean(text),
+      text,
       // NUL in props is made safe when the store serialises them (one pass instead of a deep walk).
       props: record.props,
       actor,

@@ -102,22 +102,26 @@ export async function appendBatch(
 ): Promise<BatchOutcome> {
   for (const entity of batch.entities) validateEntity(entity.kind, entity.props);
   for (const record of batch.records) validateRecord(record.kind, record.props);
-  // New ids enter the caches only after their transaction commits: another writer of this source
-  // may use a cached id at once, and it must never be one that could still roll back.
-  const fresh = { entities: new Map<string, string>(), identifiers: new Map<string, string>() };
+  caches.entities.trim();
+  caches.identifiers.trim();
+  // The ids this batch uses, from the caches or the database. New ones enter the shared caches
+  // only after their transaction commits: another writer of this source may use a cached id at
+  // once, and it must never be one that could still roll back. Lookups go to these maps, not the
+  // caches, which another writer may trim meanwhile.
+  const ids = { entities: new Map<string, string>(), identifiers: new Map<string, string>() };
   // Two short transactions (entities, then identifiers), each sorted, hold few locks at a time;
   // they are upserts only, so a deadlock with another writer is simply tried again.
-  await retryOnDeadlock(() => db.transaction().execute((trx) => ensureEntities(trx, scope, batch.entities, caches.entities, fresh.entities, sourceId)));
-  await retryOnDeadlock(() => db.transaction().execute((trx) => internAll(trx, batch.mentions, caches.identifiers, fresh.identifiers)));
-  for (const [key, id] of fresh.entities) caches.entities.set(key, id);
-  for (const [key, id] of fresh.identifiers) caches.identifiers.set(key, id);
+  await retryOnDeadlock(() => db.transaction().execute((trx) => ensureEntities(trx, scope, batch.entities, caches.entities, ids.entities, sourceId)));
+  await retryOnDeadlock(() => db.transaction().execute((trx) => internAll(trx, batch.mentions, caches.identifiers, ids.identifiers)));
+  for (const [key, id] of ids.entities) caches.entities.set(key, id);
+  for (const [key, id] of ids.identifiers) caches.identifiers.set(key, id);
   const entityId = (ref: EntityRef | undefined): string | null => {
     if (ref === undefined) return null;
-    const id = caches.entities.get(ref);
+    const id = ids.entities.get(ref);
     if (id === undefined) throw new Error(`batch refers to entity ${ref.replace('\u0000', ':')} it does not declare`);
     return id;
   };
-  const identifierId = (mention: BatchMention): string => caches.identifiers.get(identifierKey(mention.type, mention.value))!;
+  const identifierId = (mention: BatchMention): string => ids.identifiers.get(identifierKey(mention.type, mention.value))!;
   const write = (keepFirstOfRepeatedKeys: boolean) => db.transaction().execute(async (trx) => {
     const inserted = await insertRecords(trx, scope, sourceId, batch.records, entityId, keepFirstOfRepeatedKeys);
     const mentions = batch.mentions.filter((mention) => mention.record === undefined || inserted.has(mention.record));
@@ -169,7 +173,9 @@ async function ensureEntities(
   const wanted = new Map<EntityRef, BatchEntity>();
   for (const entity of entities) {
     const ref = entityRef(entity.kind, entity.key);
-    if (cache.get(ref) === undefined) wanted.set(ref, entity);
+    const known = cache.get(ref);
+    if (known === undefined) wanted.set(ref, entity);
+    else found.set(ref, known);
   }
   if (wanted.size === 0) return;
   // Sorted, so that two writers inserting overlapping entities take their locks in one order.
@@ -177,7 +183,7 @@ async function ensureEntities(
   const inserted = await sql<{ id: string; kind: string; key: string }>`
     INSERT INTO entities (agency_id, case_id, kind, key, label, props, source_id)
     SELECT ${scope.agencyId}, ${scope.caseId}, u.kind, u.key, u.label, u.props::jsonb, ${sourceId}
-    FROM unnest(${list.map((e) => e.kind)}::text[], ${list.map((e) => e.key)}::text[], ${list.map((e) => e.label)}::text[],
+    FROM unnest(${list.map((e) => e.kind)}::text[], ${list.map((e) => e.key)}::text[], ${list.map((e) => safeText(e.label))}::text[],
                 ${list.map((e) => jsonText(e.props))}::text[]) AS u(kind, key, label, props)
     ON CONFLICT (case_id, kind, key) WHERE supersedes IS NULL DO NOTHING
     RETURNING id, kind, key`.execute(trx);
@@ -210,10 +216,10 @@ async function insertRecords(
   const rows = sql`
     SELECT u.id, ${scope.agencyId}::bigint, ${scope.caseId}::bigint, ${sourceId}::bigint, u.kind, u.key, u.occurred_at, u.line, u.byte_offset, u.text,
            u.props::jsonb, u.actor_id, u.room_id, u.target_id
-    FROM unnest(${recordIds}::bigint[], ${records.map((r) => r.kind)}::text[], ${records.map((r) => r.key)}::text[],
+    FROM unnest(${recordIds}::bigint[], ${records.map((r) => r.kind)}::text[], ${records.map((r) => safeText(r.key))}::text[],
                 ${records.map((r) => (r.occurredAt ? r.occurredAt.toISOString() : null))}::timestamptz[],
                 ${records.map((r) => r.line)}::integer[], ${records.map((r) => r.byteOffset)}::bigint[],
-                ${records.map((r) => r.text)}::text[], ${records.map((r) => jsonText(r.props))}::text[],
+                ${records.map((r) => safeText(r.text))}::text[], ${records.map((r) => jsonText(r.props))}::text[],
                 ${records.map((r) => entityId(r.actor))}::bigint[], ${records.map((r) => entityId(r.room))}::bigint[],
                 ${records.map((r) => entityId(r.target))}::bigint[])
          AS u(id, kind, key, occurred_at, line, byte_offset, text, props, actor_id, room_id, target_id)`;
@@ -231,6 +237,11 @@ async function insertRecords(
   return inserted;
 }
 
+/** PostgreSQL text cannot hold NUL; a damaged source must still load, so NUL becomes U+FFFD. */
+function safeText<T extends string | null | undefined>(text: T): T {
+  return (typeof text === 'string' && text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text) as T;
+}
+
 /** JSON text for a jsonb column; NUL (which PostgreSQL text cannot hold) becomes U+FFFD. */
 function jsonText(value: unknown): string {
   const text = JSON.stringify(value);
@@ -243,7 +254,9 @@ async function internAll(trx: Transaction<Database>, mentions: BatchMention[], c
   const wanted = new Map<string, BatchMention>();
   for (const mention of mentions) {
     const key = identifierKey(mention.type, mention.value);
-    if (cache.get(key) === undefined) wanted.set(key, mention);
+    const known = cache.get(key);
+    if (known === undefined) wanted.set(key, mention);
+    else found.set(key, known);
   }
   if (wanted.size === 0) return;
   const list = [...wanted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, mention]) => mention);
@@ -288,7 +301,7 @@ async function insertRejects(trx: Transaction<Database>, scope: CaseScope, sourc
   await sql`
     INSERT INTO source_rejects (agency_id, case_id, source_id, line, reason, raw)
     SELECT ${scope.agencyId}, ${scope.caseId}, ${sourceId}, u.line, u.reason, u.raw
-    FROM unnest(${rejects.map((r) => r.line)}::integer[], ${rejects.map((r) => r.reason)}::text[], ${rejects.map((r) => r.raw)}::text[]) AS u(line, reason, raw)`.execute(trx);
+    FROM unnest(${rejects.map((r) => r.line)}::integer[], ${rejects.map((r) => safeText(r.reason))}::text[], ${rejects.map((r) => safeText(r.raw))}::text[]) AS u(line, reason, raw)`.execute(trx);
 }
 
 /** How many record ids a link keeps as its evidence; the rest are found through the records' actor and room. */
