@@ -32,7 +32,7 @@ function expectOneLineError(result: CliResult, code: number, pattern: RegExp): v
 async function setUpAndInspect(env: Record<string, string>) {
   const init = await runCli(['init', '--json'], env);
   expect(init.code, init.stderr).toBe(0);
-  expect(parseJson(init)).toMatchObject({ applied: ['0001_foundation', '0002_ingest'], schema: '0002_ingest' });
+  expect(parseJson(init)).toMatchObject({ applied: ['0001_foundation', '0002_ingest', '0003_search'], schema: '0003_search' });
   const again = await runCli(['init', '--json'], env);
   expect(parseJson(again)).toMatchObject({ applied: [] });
 
@@ -136,6 +136,15 @@ describe('crosslink demo', () => {
     const again = parseJson(await runCli(['demo', 'load', out, '--json'], env));
     expect(again).toMatchObject({ agencies: { created: 0, existing: 4 }, cases: { created: 0, existing: result.generated.cases } });
     expectOneLineError(await runCli(['demo', 'load', tempDir()], env), 1, /manifest\.json: not found/);
+
+    const arrests = parseJson<{ records: { total: number; hits: { kind: string; case: string }[] } }>(await runCli(['search', 'kind:arrest', '--limit', '5', '--json'], env));
+    expect(arrests.records.total).toBeGreaterThan(0);
+    expect(arrests.records.hits.every((hit) => hit.kind === 'arrest')).toBe(true);
+    const firstCase = arrests.records.hits[0]!.case;
+    const inCase = parseJson<{ records: { hits: { case: string }[] } }>(await runCli(['search', 'kind:arrest', '--case', firstCase, '--json'], env));
+    expect(inCase.records.hits.every((hit) => hit.case === firstCase)).toBe(true);
+    expectOneLineError(await runCli(['search', 'x', '--limit', '0'], env), 1, /--limit '0' must be a whole number from 1 to 200/);
+    expectOneLineError(await runCli(['search', 'from:2025-13-01'], env), 1, /from:2025-13-01 is not a date/);
   });
 });
 

@@ -196,9 +196,13 @@ export class BatchBuilder {
       target ??= ref;
     }
 
+    // A row's own country says more about its phone numbers than the source's default region
+    // (a Canadian arrested by an Australian unit writes "(416) 555-0167").
+    const country = record.person?.country?.trim().toUpperCase();
+    const fieldContext = country && /^[A-Z]{2}$/.test(country) ? { ...context, region: country } : context;
     const fieldIdentifiers: NormalisedIdentifier[] = [];
     for (const field of record.identifiers ?? []) {
-      const normalised = normaliseIdentifier(field.type, field.raw, context);
+      const normalised = normaliseIdentifier(field.type, field.raw, fieldContext);
       if (normalised) fieldIdentifiers.push({ ...normalised, flags: [field.role] });
     }
     const card = fieldIdentifiers.find((identifier) => identifier.type === 'card');

@@ -1,0 +1,182 @@
+/**
+ * Runs a parsed query against the cases a caller may see: records by full-text (ranked, with
+ * highlighted snippets) and by the identifiers they mention; entities (accounts, people, rooms…)
+ * by identifier, handle or fuzzy name. Every statement is limited to the visible cases.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../store/index.ts';
+import type { SearchQuery } from './query.ts';
+
+export interface SearchOptions {
+  /** Ids of the cases the caller may see; undefined means all (the local administrator, until access control lands). */
+  visibleCaseIds?: readonly string[];
+  /** Records per page (default 20, at most 200) and where the page starts. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface RecordHit {
+  id: string;
+  case: string;
+  agency: string;
+  kind: string;
+  occurredAt: string | null;
+  /** Who: the record's actor (sender, person, card holder …), when it has one. */
+  actor: string | null;
+  /** The text with matches between « and ». */
+  snippet: string;
+  score: number;
+  source: { id: string; file: string; line: number | null };
+}
+
+export interface EntityHit {
+  id: string;
+  case: string;
+  agency: string;
+  kind: string;
+  label: string;
+  /** Why it matched: 'phone', 'email', 'handle', 'fuzzy' … */
+  matched: string;
+  score: number;
+}
+
+export interface SearchResult {
+  records: { total: number; hits: RecordHit[] };
+  entities: EntityHit[];
+}
+
+const MARK_START = '«';
+const MARK_STOP = '»';
+const ENTITY_LIMIT = 50;
+
+/** A condition limiting `column` (a case id) to the visible cases, or true when all are visible. */
+function visible(column: RawBuilder<unknown>, options: SearchOptions): RawBuilder<unknown> {
+  return options.visibleCaseIds === undefined ? sql`true` : sql`${column} = ANY(${[...options.visibleCaseIds]}::bigint[])`;
+}
+
+function filtersOn(alias: 'r' | 'e', query: SearchQuery): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  const { filters } = query;
+  const caseId = sql.ref(`${alias}.case_id`);
+  if (filters.cases.length > 0) parts.push(sql`${caseId} IN (SELECT id FROM cases WHERE lower(ref) = ANY(${filters.cases.map((ref) => ref.toLowerCase())}::text[]))`);
+  if (filters.agencies.length > 0) {
+    parts.push(sql`${sql.ref(`${alias}.agency_id`)} IN (SELECT id FROM agencies WHERE lower(name) = ANY(${filters.agencies.map((name) => name.toLowerCase())}::text[]))`);
+  }
+  if (filters.kinds.length > 0) parts.push(sql`${sql.ref(`${alias}.kind`)} = ANY(${filters.kinds}::text[])`);
+  if (filters.platforms.length > 0) parts.push(sql`${sql.ref(`${alias}.props`)}->>'platform' = ANY(${filters.platforms}::text[])`);
+  if (alias === 'r' && filters.from) parts.push(sql`r.occurred_at >= ${filters.from.toISOString()}::timestamptz`);
+  if (alias === 'r' && filters.to) parts.push(sql`r.occurred_at < ${filters.to.toISOString()}::timestamptz`);
+  return parts.length === 0 ? sql`true` : sql.join(parts, sql` AND `);
+}
+
+/** Identifier ids the query names (exact values, and handles on any platform). */
+function identifierIds(query: SearchQuery): RawBuilder<unknown> | undefined {
+  const exact = query.identifiers.map((term) => sql`(i.type = ${term.type} AND i.value = ${term.value})`);
+  const handles = query.handles.map((name) => sql`(i.type = 'handle' AND i.value LIKE ${`${name.replace(/[\\%_]/g, '\\$&')}@%`})`);
+  const all = [...exact, ...handles];
+  return all.length === 0 ? undefined : sql`SELECT i.id FROM identifiers i WHERE ${sql.join(all, sql` OR `)}`;
+}
+
+export async function search(db: Kysely<Database>, query: SearchQuery, options: SearchOptions = {}): Promise<SearchResult> {
+  const limit = Math.min(Math.max(options.limit ?? 20, 1), 200);
+  const offset = Math.max(options.offset ?? 0, 0);
+  const ids = identifierIds(query);
+  const hasText = query.text !== '';
+  const tsquery = sql`websearch_to_tsquery('simple', ${query.text})`;
+
+  const recordConditions: RawBuilder<unknown>[] = [visible(sql.ref('r.case_id'), options), filtersOn('r', query)];
+  if (hasText) recordConditions.push(sql`r.search @@ ${tsquery}`);
+  if (ids) recordConditions.push(sql`r.id IN (SELECT m.record_id FROM mentions m WHERE m.record_id IS NOT NULL AND m.identifier_id IN (${ids}))`);
+  const searchesRecords = hasText || ids !== undefined || (query.fuzzy.length === 0 && hasFilters(query));
+  let records: SearchResult['records'] = { total: 0, hits: [] };
+  if (searchesRecords) {
+    const where = sql.join(recordConditions, sql` AND `);
+    const counted = await sql<{ n: string }>`SELECT count(*) AS n FROM records r WHERE ${where}`.execute(db);
+    const rows = await sql<{
+      id: string;
+      case_ref: string;
+      agency: string;
+      kind: string;
+      occurred_at: Date | null;
+      actor: string | null;
+      snippet: string | null;
+      score: number;
+      source_id: string;
+      file: string;
+      line: number | null;
+    }>`
+      SELECT r.id, c.ref AS case_ref, a.name AS agency, r.kind, r.occurred_at, actor.label AS actor,
+             ${hasText ? sql`ts_headline('simple', coalesce(r.text, ''), ${tsquery}, ${`StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxFragments=2, MaxWords=24, MinWords=8`})` : sql`left(coalesce(r.text, ''), 240)`} AS snippet,
+             ${hasText ? sql`ts_rank(r.search, ${tsquery})` : sql`0`}::float8 AS score,
+             s.id AS source_id, s.original_name AS file, r.line
+      FROM (SELECT r.* FROM records r WHERE ${where}
+            ORDER BY ${hasText ? sql`ts_rank(r.search, ${tsquery}) DESC,` : sql``} r.occurred_at DESC NULLS LAST, r.id
+            LIMIT ${limit} OFFSET ${offset}) r
+      JOIN cases c ON c.id = r.case_id
+      JOIN agencies a ON a.id = r.agency_id
+      JOIN sources s ON s.id = r.source_id
+      LEFT JOIN entities actor ON actor.id = r.actor_id
+      ORDER BY score DESC, r.occurred_at DESC NULLS LAST, r.id`.execute(db);
+    records = {
+      total: Number(counted.rows[0]?.n ?? 0),
+      hits: rows.rows.map((row) => ({
+        id: row.id,
+        case: row.case_ref,
+        agency: row.agency,
+        kind: row.kind,
+        occurredAt: row.occurred_at ? row.occurred_at.toISOString() : null,
+        actor: row.actor,
+        snippet: row.snippet ?? '',
+        score: Math.round(row.score * 10_000) / 10_000,
+        source: { id: row.source_id, file: row.file, line: row.line },
+      })),
+    };
+  }
+
+  const entities = await findEntities(db, query, ids, options);
+  return { records, entities };
+}
+
+function hasFilters(query: SearchQuery): boolean {
+  const { filters } = query;
+  return filters.cases.length + filters.agencies.length + filters.kinds.length + filters.platforms.length > 0 || !!filters.from || !!filters.to;
+}
+
+async function findEntities(db: Kysely<Database>, query: SearchQuery, ids: RawBuilder<unknown> | undefined, options: SearchOptions): Promise<EntityHit[]> {
+  const branches: RawBuilder<unknown>[] = [];
+  const scope = sql.join([visible(sql.ref('e.case_id'), options), filtersOn('e', query)], sql` AND `);
+  if (ids) {
+    branches.push(sql`
+      SELECT DISTINCT ON (e.id) e.id, i.type AS matched, 1.0::float8 AS score
+      FROM mentions m JOIN identifiers i ON i.id = m.identifier_id JOIN entities e ON e.id = m.entity_id
+      WHERE m.identifier_id IN (${ids}) AND ${scope}`);
+  }
+  for (const term of query.fuzzy) {
+    const lowered = term.toLowerCase();
+    branches.push(sql`
+      SELECT e.id, 'fuzzy' AS matched, similarity(lower(e.label), ${lowered})::float8 AS score
+      FROM entities e WHERE lower(e.label) % ${lowered} AND ${scope}`);
+    branches.push(sql`
+      SELECT DISTINCT ON (e.id) e.id, 'fuzzy' AS matched, similarity(i.value, ${lowered})::float8 AS score
+      FROM identifiers i JOIN mentions m ON m.identifier_id = i.id JOIN entities e ON e.id = m.entity_id
+      WHERE i.type = 'handle' AND i.value % ${lowered} AND ${scope}`);
+  }
+  if (branches.length === 0) return [];
+  const rows = await sql<{ id: string; case_ref: string; agency: string; kind: string; label: string; matched: string; score: number }>`
+    SELECT e.id, c.ref AS case_ref, a.name AS agency, e.kind, e.label, best.matched, best.score
+    FROM (SELECT DISTINCT ON (id) id, matched, score FROM (${sql.join(branches, sql` UNION ALL `)}) found ORDER BY id, score DESC) best
+    JOIN entities e ON e.id = best.id
+    JOIN cases c ON c.id = e.case_id
+    JOIN agencies a ON a.id = e.agency_id
+    ORDER BY best.score DESC, e.label, e.id
+    LIMIT ${ENTITY_LIMIT}`.execute(db);
+  return rows.rows.map((row) => ({
+    id: row.id,
+    case: row.case_ref,
+    agency: row.agency,
+    kind: row.kind,
+    label: row.label,
+    matched: row.matched,
+    score: Math.round(row.score * 1000) / 1000,
+  }));
+}
