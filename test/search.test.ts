@@ -98,7 +98,7 @@ describe.each(BACKENDS)('search on $name', (backend) => {
     expect(onlyOne.records.total).toBeGreaterThan(0);
     for (const hit of onlyOne.records.hits) expect(hit.case).toBe(first);
     const none = await run(word, { visibleCaseIds: [] });
-    expect(none).toEqual({ records: { total: 0, hits: [] }, entities: [] });
+    expect(none).toEqual({ records: { total: 0, more: false, hits: [] }, entities: [] });
 
     const filtered = await run(`${word} case:${first!.toLowerCase()} kind:message`, { limit: 200 });
     expect(filtered.records.total).toBe(onlyOne.records.total - (await run(`${word} case:${first} -kind:x`, {})).records.hits.filter((hit) => hit.kind !== 'message').length);

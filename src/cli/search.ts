@@ -59,7 +59,7 @@ export function registerSearch(program: Command): void {
         if (r.entities.length > 0) {
           lines.push(table(['ENTITY', 'KIND', 'CASE', 'AGENCY', 'MATCHED', 'SCORE'], r.entities.map((e) => [e.label, e.kind, e.case, e.agency, e.matched, e.score])), '');
         }
-        lines.push(`${r.records.total} records${r.records.total > r.records.hits.length ? ` (showing ${offset + 1}–${offset + r.records.hits.length})` : ''}`);
+        lines.push(`${r.records.total.toLocaleString('en')}${r.records.more ? '+' : ''} records${r.records.total > r.records.hits.length ? ` (showing ${offset + 1}–${offset + r.records.hits.length})` : ''}`);
         for (const hit of r.records.hits) {
           lines.push(`${hit.case}  ${hit.source.file}:${hit.source.line ?? '?'}  ${hit.occurredAt?.slice(0, 16).replace('T', ' ') ?? ''}  ${hit.actor ?? ''}`);
           if (hit.snippet) lines.push(`    ${hit.snippet.replace(/\s+/g, ' ')}`);

@@ -41,13 +41,16 @@ export interface EntityHit {
 }
 
 export interface SearchResult {
-  records: { total: number; hits: RecordHit[] };
+  /** `total` is exact up to COUNT_LIMIT; beyond it `more` is true and total is the limit. */
+  records: { total: number; more: boolean; hits: RecordHit[] };
   entities: EntityHit[];
 }
 
 const MARK_START = '«';
 const MARK_STOP = '»';
 const ENTITY_LIMIT = 50;
+/** Counting every match of a very common word costs as much as the search; past this, "10,000+" says enough. */
+export const COUNT_LIMIT = 10_000;
 
 /** A condition limiting `column` (a case id) to the visible cases, or true when all are visible. */
 function visible(column: RawBuilder<unknown>, options: SearchOptions): RawBuilder<unknown> {
@@ -88,10 +91,11 @@ export async function search(db: Kysely<Database>, query: SearchQuery, options: 
   if (hasText) recordConditions.push(sql`r.search @@ ${tsquery}`);
   if (ids) recordConditions.push(sql`r.id IN (SELECT m.record_id FROM mentions m WHERE m.record_id IS NOT NULL AND m.identifier_id IN (${ids}))`);
   const searchesRecords = hasText || ids !== undefined || (query.fuzzy.length === 0 && hasFilters(query));
-  let records: SearchResult['records'] = { total: 0, hits: [] };
+  let records: SearchResult['records'] = { total: 0, more: false, hits: [] };
   if (searchesRecords) {
     const where = sql.join(recordConditions, sql` AND `);
-    const counted = await sql<{ n: string }>`SELECT count(*) AS n FROM records r WHERE ${where}`.execute(db);
+    const counted = await sql<{ n: string }>`SELECT count(*) AS n FROM (SELECT 1 FROM records r WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) matches`.execute(db);
+    const total = Number(counted.rows[0]?.n ?? 0);
     const rows = await sql<{
       id: string;
       case_ref: string;
@@ -118,7 +122,8 @@ export async function search(db: Kysely<Database>, query: SearchQuery, options: 
       LEFT JOIN entities actor ON actor.id = r.actor_id
       ORDER BY score DESC, r.occurred_at DESC NULLS LAST, r.id`.execute(db);
     records = {
-      total: Number(counted.rows[0]?.n ?? 0),
+      total: Math.min(total, COUNT_LIMIT),
+      more: total > COUNT_LIMIT,
       hits: rows.rows.map((row) => ({
         id: row.id,
         case: row.case_ref,
