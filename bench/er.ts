@@ -3,13 +3,18 @@
  * records loaded through the arrest CSV mapping (../shared/testdata/er/fake_1000.csv, Splink's
  * benchmark data). Goal (issue 5): F1 ≥ 0.95 with precision ≥ 0.97.
  *
- *   npm run bench -- er [--threshold 0.9]
+ *   npm run bench -- er [--threshold 0.9]             fake_1000, in memory
+ *   npm run bench -- er --demo small|medium [--seed 7]  the demo world's arrest records, through the store
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatByName } from '../src/ingest/index.ts';
 import { normaliseIdentifier } from '../src/extract/index.ts';
-import { DEFAULT_THRESHOLD, resolve, type PersonRecord } from '../src/resolve/index.ts';
+import { generateWorld, loadWorld, type GroundTruth, type Scale } from '../src/demo/index.ts';
+import { DEFAULT_THRESHOLD, resolve, runResolution, type PersonRecord } from '../src/resolve/index.ts';
+import { listSubjects, migrateToLatest, openStore } from '../src/store/index.ts';
 
 const FILE = fileURLToPath(new URL('../../shared/testdata/er/fake_1000.csv', import.meta.url));
 const MAPPING = { kind: 'arrests', fields: { key: 'unique_id', first_name: 'first_name', last_name: 'surname', birth_date: 'dob', city: 'city', email: 'email' }, dateFormat: 'yyyy-MM-dd' } as const;
@@ -28,8 +33,47 @@ function pairsOf(clusters: Map<string, string[]>): Set<string> {
   return pairs;
 }
 
+function score(predicted: Set<string>, actual: Set<string>) {
+  let truePositives = 0;
+  for (const pair of predicted) if (actual.has(pair)) truePositives++;
+  const precision = truePositives / Math.max(1, predicted.size);
+  const recall = truePositives / Math.max(1, actual.size);
+  return { precision, recall, f1: (2 * precision * recall) / Math.max(1e-9, precision + recall) };
+}
+
+/** The demo world through the whole pipeline: ingest, resolve in the store, score arrest records against the ground truth. */
+async function runDemo(scale: Scale, seed: number, threshold: number): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'crosslink-bench-er-'));
+  try {
+    await generateWorld({ seed, scale, out: join(scratch, 'world') });
+    const truth = JSON.parse(readFileSync(join(scratch, 'world', 'ground-truth.json'), 'utf8')) as GroundTruth;
+    const store = await openStore('memory://');
+    try {
+      await migrateToLatest(store.db);
+      await loadWorld(store, join(scratch, 'world'), { actor: 'bench', secret: Buffer.alloc(32, 7) });
+      const report = await runResolution(store, { threshold, actor: 'bench' });
+      const subjects = await listSubjects(store.db);
+      // Arrest rows are the person records with a key; card holders (known only by a card) are left out.
+      const arrestKeys = new Set(truth.people.flatMap((person) => person.records.filter((key) => key.startsWith('AR-'))));
+      const predicted = pairsOf(new Map(subjects.map((subject) => [subject.id, subject.members.map((member) => member.key).filter((key) => arrestKeys.has(key))])));
+      const actual = pairsOf(new Map(truth.people.map((person) => [person.id, person.records.filter((key) => arrestKeys.has(key))])));
+      const { precision, recall, f1 } = score(predicted, actual);
+      console.log(`\nEntity resolution — demo world ${scale} (seed ${seed}): ${arrestKeys.size} arrest records of ${truth.people.length} people, threshold ${threshold}\n`);
+      console.log('| person records | candidate pairs | predicted pairs | true pairs | precision | recall | F1 | resolve time |');
+      console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+      console.log(`| ${report.people} | ${report.candidatePairs} | ${predicted.size} | ${actual.size} | ${precision.toFixed(3)} | ${recall.toFixed(3)} | ${f1.toFixed(3)} | ${report.seconds} s |`);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 export async function run(args: string[]): Promise<void> {
   const threshold = Number(arg(args, '--threshold', String(DEFAULT_THRESHOLD)));
+  const demo = arg(args, '--demo', '');
+  if (demo) return runDemo(demo as Scale, Number(arg(args, '--seed', '7')), threshold);
   const records: PersonRecord[] = [];
   const truth = new Map<string, string[]>();
   for await (const item of formatByName('arrests-csv').parse({ path: FILE, open: () => createReadStream(FILE), options: { mapping: MAPPING } })) {
@@ -53,11 +97,7 @@ export async function run(args: string[]): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const predicted = pairsOf(new Map(result.clusters.map((cluster, index) => [String(index), cluster])));
   const actual = pairsOf(truth);
-  let truePositives = 0;
-  for (const pair of predicted) if (actual.has(pair)) truePositives++;
-  const precision = truePositives / Math.max(1, predicted.size);
-  const recall = truePositives / Math.max(1, actual.size);
-  const f1 = (2 * precision * recall) / Math.max(1e-9, precision + recall);
+  const { precision, recall, f1 } = score(predicted, actual);
   console.log(`\nEntity resolution — fake_1000 (${records.length} records, ${truth.size} true people), threshold ${threshold}\n`);
   console.log('| candidate pairs | predicted pairs | true pairs | precision | recall | F1 | clusters | time |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');

@@ -32,7 +32,7 @@ function expectOneLineError(result: CliResult, code: number, pattern: RegExp): v
 async function setUpAndInspect(env: Record<string, string>) {
   const init = await runCli(['init', '--json'], env);
   expect(init.code, init.stderr).toBe(0);
-  expect(parseJson(init)).toMatchObject({ applied: ['0001_foundation', '0002_ingest', '0003_search'], schema: '0003_search' });
+  expect(parseJson(init)).toMatchObject({ applied: ['0001_foundation', '0002_ingest', '0003_search', '0004_decisions'], schema: '0004_decisions' });
   const again = await runCli(['init', '--json'], env);
   expect(parseJson(again)).toMatchObject({ applied: [] });
 
@@ -145,6 +145,17 @@ describe('crosslink demo', () => {
     expect(inCase.records.hits.every((hit) => hit.case === firstCase)).toBe(true);
     expectOneLineError(await runCli(['search', 'x', '--limit', '0'], env), 1, /--limit '0' must be a whole number from 1 to 200/);
     expectOneLineError(await runCli(['search', 'from:2025-13-01'], env), 1, /from:2025-13-01 is not a date/);
+
+    const resolved = parseJson<{ people: number; subjects: number }>(await runCli(['resolve', '--json'], env));
+    expect(resolved.people).toBeGreaterThan(0);
+    const subjects = parseJson<{ id: string; members: { kind: string; source: string; key: string }[] }[]>(await runCli(['subjects', '--json'], env));
+    expect(subjects).toHaveLength(resolved.subjects);
+    expect(subjects[0]!.members[0]).toEqual(expect.objectContaining({ kind: 'person', source: expect.any(String), key: expect.any(String) }));
+    const shown = await runCli(['subject', 'show', subjects[0]!.id], env);
+    expect(shown.stdout).toMatch(new RegExp(`^Subject ${subjects[0]!.id}:`));
+    expectOneLineError(await runCli(['subject', 'show', '999999999'], env), 1, /no subject 999999999/);
+    expectOneLineError(await runCli(['match', 'reject', 'x', '1'], env), 1, /entity ids are whole numbers/);
+    expectOneLineError(await runCli(['resolve', '--threshold', '2'], env), 1, /--threshold '2' must be a probability/);
   });
 });
 

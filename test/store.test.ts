@@ -51,10 +51,10 @@ describe.each(BACKENDS)('store on $name', (backend) => {
   it('migrates an empty database, and a second migrate changes nothing', async () => {
     expect(await isInitialised(store.db)).toBe(false);
     const first = await migrateToLatest(store.db);
-    expect(first.applied).toEqual(['0001_foundation', '0002_ingest', '0003_search']);
+    expect(first.applied).toEqual(['0001_foundation', '0002_ingest', '0003_search', '0004_decisions']);
     const second = await migrateToLatest(store.db);
     expect(second.applied).toEqual([]);
-    expect(second.current).toBe('0003_search');
+    expect(second.current).toBe('0004_decisions');
     expect(await isInitialised(store.db)).toBe(true);
     const kinds = await store.db.selectFrom('entity_kinds').select('kind').execute();
     expect(kinds.map((row) => row.kind).sort()).toEqual([...ENTITY_KIND_NAMES].sort());

@@ -11,6 +11,7 @@ import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
 import { registerInit } from './init.ts';
 import { formatError } from './output.ts';
+import { registerResolve } from './resolve.ts';
 import { registerSearch } from './search.ts';
 import { registerServe } from './serve.ts';
 import { registerStats } from './stats.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerAgency(program);
   registerCase(program);
   registerIngest(program);
+  registerResolve(program);
   registerSearch(program);
   registerStats(program);
   registerDemo(program);

@@ -7,3 +7,4 @@ export { compare, FIELDS, type Comparison, type Field, type PersonRecord } from 
 export { estimate, estimateU, matchProbability, weights, type Parameters } from './fellegi-sunter.ts';
 export { candidatePairs, DEFAULT_THRESHOLD, resolve, type CandidatePair, type Decision, type Resolution, type ScoredPair } from './resolve.ts';
 export { isNickname, jaroWinkler, normaliseName, soundex } from './strings.ts';
+export { runResolution, type RunReport } from './run.ts';

@@ -14,4 +14,5 @@ export * from './repositories/identifiers.ts';
 export * from './repositories/subjects.ts';
 export * from './repositories/audit.ts';
 export * from './repositories/batches.ts';
+export * from './repositories/resolution.ts';
 export * from './repositories/stats.ts';

@@ -173,6 +173,14 @@ export interface Database {
   subjects: SubjectTable;
   subject_members: SubjectMemberTable;
   audit_log: AuditTable;
+  match_decisions: {
+    id: Id;
+    entity_a: string;
+    entity_b: string;
+    verdict: 'confirm' | 'reject';
+    decided_by: string;
+    decided_at: ColumnType<Date, never, never>;
+  };
   entity_kinds: { kind: string; label: string };
   identifier_types: { type: string; label: string };
   link_kinds: { kind: string; label: string };
