@@ -5,6 +5,7 @@
  *
  *   npm run bench -- er [--threshold 0.9]             fake_1000, in memory
  *   npm run bench -- er --demo small|medium [--seed 7]  the demo world's arrest records, through the store
+ *   npm run bench -- er --synthetic 1000000              speed on N generated person records (in memory)
  */
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,8 +71,50 @@ async function runDemo(scale: Scale, seed: number, threshold: number): Promise<v
   }
 }
 
+/** N person records: ~70 % unique people, the rest second records with a slip (typo, nickname, swapped date). */
+function syntheticPeople(count: number): { records: PersonRecord[]; truth: Map<string, string[]> } {
+  const syllables = ['an', 'bel', 'cor', 'dal', 'en', 'fra', 'gil', 'har', 'is', 'jon', 'kel', 'lor', 'mar', 'nor', 'ol', 'per', 'quin', 'ros', 'sal', 'tor', 'ul', 'val', 'wen', 'yor'];
+  let state = 12345;
+  const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+  const word = (parts: number) => Array.from({ length: parts }, () => syllables[Math.floor(random() * syllables.length)]!).join('');
+  const records: PersonRecord[] = [];
+  const truth = new Map<string, string[]>();
+  while (records.length < count) {
+    const person = `p${truth.size}`;
+    const base: PersonRecord = {
+      id: `r${records.length}`,
+      firstName: word(2),
+      lastName: word(3),
+      birthDate: `${1940 + Math.floor(random() * 70)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+      city: word(2),
+      identifiers: random() < 0.5 ? [`email:${word(2)}${Math.floor(random() * 100)}@example.com`] : [],
+    };
+    records.push(base);
+    truth.set(person, [base.id]);
+    if (random() < 0.3 && records.length < count) {
+      const twin = { ...base, id: `r${records.length}`, lastName: base.lastName!.slice(0, -1) + 'x' };
+      records.push(twin);
+      truth.get(person)!.push(twin.id);
+    }
+  }
+  return { records, truth };
+}
+
 export async function run(args: string[]): Promise<void> {
   const threshold = Number(arg(args, '--threshold', String(DEFAULT_THRESHOLD)));
+  const synthetic = Number(arg(args, '--synthetic', '0'));
+  if (synthetic > 0) {
+    const { records, truth } = syntheticPeople(synthetic);
+    const started = performance.now();
+    const result = resolve(records, { threshold });
+    const seconds = (performance.now() - started) / 1000;
+    const { precision, recall, f1 } = score(pairsOf(new Map(result.clusters.map((cluster, index) => [String(index), cluster]))), pairsOf(truth));
+    console.log(`\nEntity resolution speed — ${records.length.toLocaleString('en')} generated person records, threshold ${threshold}, in memory\n`);
+    console.log('| records | candidate pairs | precision | recall | F1 | time | peak RSS |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|');
+    console.log(`| ${records.length.toLocaleString('en')} | ${result.pairs.length.toLocaleString('en')} | ${precision.toFixed(3)} | ${recall.toFixed(3)} | ${f1.toFixed(3)} | ${seconds.toFixed(1)} s | ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB |`);
+    return;
+  }
   const demo = arg(args, '--demo', '');
   if (demo) return runDemo(demo as Scale, Number(arg(args, '--seed', '7')), threshold);
   const records: PersonRecord[] = [];

@@ -86,6 +86,8 @@ export function estimate(
   u: Record<Field, number[]>,
   records: number,
   trainingSets?: ReadonlyMap<Field, Comparison[]>,
+  /** Pairs for learning the share of matches among candidates (a sample will do); all candidates by default. */
+  priorSample: Comparison[] = candidates,
   iterations = 25,
 ): Parameters {
   const m = initialM();
@@ -97,7 +99,7 @@ export function estimate(
     m[field] = parameters.m[field];
   }
   let parameters: Parameters = { prior: 0.3, m, u };
-  for (let round = 0; round < iterations; round++) parameters = emRound(candidates, parameters, true);
+  for (let round = 0; round < iterations; round++) parameters = emRound(priorSample, parameters, true);
   const allPairs = Math.max(1, (records * (records - 1)) / 2);
   const expectedMatches = candidates.reduce((sum, pair) => sum + matchProbability(pair, parameters), 0);
   return { ...parameters, prior: Math.min(0.5, Math.max(1e-9, expectedMatches / allPairs)) };

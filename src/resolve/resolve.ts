@@ -11,7 +11,17 @@ export interface ScoredPair {
   a: string;
   b: string;
   probability: number;
+  /** Field weights; kept only for pairs likelier than not (the ones an explanation needs), to bound memory. */
   reasons: ReturnType<typeof weights>;
+}
+
+/** EM learns as well from a sample as from millions of pairs (Splink samples too); bounds the cost. */
+const TRAINING_SAMPLE = 50_000;
+
+function sample<T>(items: T[], size: number): T[] {
+  if (items.length <= size) return items;
+  const step = items.length / size;
+  return Array.from({ length: size }, (_, index) => items[Math.floor(index * step)]!);
 }
 
 export interface Decision {
@@ -132,15 +142,13 @@ export function resolve(records: readonly PersonRecord[], options: { threshold?:
   const comparisons = pairs.map(({ a, b }) => compare(records[a]!, records[b]!));
   const trainingSets = new Map<Field, Comparison[]>();
   for (const field of Object.keys(FIELDS) as Field[]) {
-    trainingSets.set(field, comparisons.filter((_, index) => [...pairs[index]!.rules].some((rule) => !RULE_FIELDS[rule]?.includes(field))));
+    trainingSets.set(field, sample(comparisons.filter((_, index) => [...pairs[index]!.rules].some((rule) => !RULE_FIELDS[rule]?.includes(field))), TRAINING_SAMPLE));
   }
-  const parameters = estimate(comparisons, estimateU(randomComparisons(records, Math.min(200_000, records.length * 50))), records.length, trainingSets);
-  const scored: ScoredPair[] = pairs.map(({ a, b }, index) => ({
-    a: records[a]!.id,
-    b: records[b]!.id,
-    probability: matchProbability(comparisons[index]!, parameters),
-    reasons: weights(comparisons[index]!, parameters),
-  }));
+  const parameters = estimate(comparisons, estimateU(randomComparisons(records, Math.min(200_000, records.length * 50))), records.length, trainingSets, sample(comparisons, TRAINING_SAMPLE));
+  const scored: ScoredPair[] = pairs.map(({ a, b }, index) => {
+    const probability = matchProbability(comparisons[index]!, parameters);
+    return { a: records[a]!.id, b: records[b]!.id, probability, reasons: probability >= 0.5 ? weights(comparisons[index]!, parameters) : [] };
+  });
 
   const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
   const rejected = new Set((options.decisions ?? []).filter((d) => d.verdict === 'reject').map((d) => pairKey(d.a, d.b)));
