@@ -6,15 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateWorld, type Scale } from '../src/demo/index.ts';
+import { arg } from './lib/common.ts';
 
 export interface DemoBenchResult {
   scale: Scale; seed: number; wallMs: number; peakRssSampled: number; maxRss: number;
   messages: number; records: number; media: number; files: number; bytes: number; baselineMs: number;
-}
-
-function arg(args: string[], name: string, fallback: string): string {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? (args[i + 1] as string) : fallback;
 }
 
 const MiB = 1024 * 1024;

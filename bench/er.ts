@@ -16,14 +16,10 @@ import { normaliseIdentifier } from '../src/extract/index.ts';
 import { generateWorld, loadWorld, type GroundTruth, type Scale } from '../src/demo/index.ts';
 import { DEFAULT_THRESHOLD, resolve, runResolution, type PersonRecord } from '../src/resolve/index.ts';
 import { listSubjects, migrateToLatest, openStore } from '../src/store/index.ts';
+import { arg } from './lib/common.ts';
 
 const FILE = fileURLToPath(new URL('../../shared/testdata/er/fake_1000.csv', import.meta.url));
 const MAPPING = { kind: 'arrests', fields: { key: 'unique_id', first_name: 'first_name', last_name: 'surname', birth_date: 'dob', city: 'city', email: 'email' }, dateFormat: 'yyyy-MM-dd' } as const;
-
-function arg(args: string[], name: string, fallback: string): string {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] ? args[at + 1]! : fallback;
-}
 
 function pairsOf(clusters: Map<string, string[]>): Set<string> {
   const pairs = new Set<string>();

@@ -12,21 +12,16 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { generateWorld, loadWorld, type Scale } from '../src/demo/index.ts';
 import type { IngestReport } from '../src/ingest/index.ts';
-import { migrateToLatest, openStore, type Store } from '../src/store/index.ts';
+import { migrateToLatest, type Store } from '../src/store/index.ts';
+import { arg, openBenchStore } from './lib/common.ts';
 
 const PEER_TABLE = sql`CREATE TABLE bench_raw_messages (
   id bigint, case_id bigint, occurred_at timestamptz, sender text, room text, text text,
   search tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(text, ''))) STORED)`;
 const EXPORT = `COPY (SELECT id, case_id, occurred_at, props->>'sender', props->>'room', text FROM records WHERE kind = 'message') TO STDOUT`;
-
-function arg(args: string[], name: string, fallback: string): string {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] ? args[at + 1]! : fallback;
-}
 
 interface Row {
   backend: string;
@@ -68,27 +63,7 @@ async function rawCopy(store: Store): Promise<{ copySeconds: number; copyGinSeco
 }
 
 async function measure(backend: 'embedded' | 'postgres', world: string, scratch: string): Promise<Row> {
-  let location = join(scratch, `db-${backend}`);
-  let drop = async () => undefined;
-  if (backend === 'postgres') {
-    const admin = process.env['CROSSLINK_BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const database = `crosslink_bench_${process.pid}`;
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${database}`);
-    await client.query(`CREATE DATABASE ${database}`);
-    await client.end();
-    const url = new URL(admin);
-    url.pathname = `/${database}`;
-    location = url.toString();
-    drop = async () => {
-      const cleanup = new pg.Client({ connectionString: admin });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await cleanup.end();
-    };
-  }
-  const store = await openStore(location);
+  const { store, drop } = await openBenchStore(backend, scratch, 'ingest');
   try {
     await migrateToLatest(store.db);
     const reports: IngestReport[] = [];

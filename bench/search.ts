@@ -9,43 +9,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { generateWorld, loadWorld, type GroundTruth, type Scale } from '../src/demo/index.ts';
 import { parseQuery, search } from '../src/search/index.ts';
-import { migrateToLatest, openStore, type Store } from '../src/store/index.ts';
+import { migrateToLatest, type Store } from '../src/store/index.ts';
+import { arg, openBenchStore } from './lib/common.ts';
 
 const secret = Buffer.alloc(32, 7);
 
-function arg(args: string[], name: string, fallback: string): string {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] ? args[at + 1]! : fallback;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function openFresh(backend: 'embedded' | 'postgres', scratch: string): Promise<{ store: Store; drop: () => Promise<void> }> {
-  if (backend === 'embedded') return { store: await openStore(join(scratch, 'db')), drop: async () => undefined };
-  const admin = process.env['CROSSLINK_BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const database = `crosslink_bench_search_${process.pid}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${database}`);
-  await client.query(`CREATE DATABASE ${database}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${database}`;
-  const store = await openStore(url.toString());
-  return {
-    store,
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: admin });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
 }
 
 async function queriesFor(store: Store, truth: GroundTruth, count: number): Promise<Record<string, string[]>> {
@@ -81,7 +53,7 @@ export async function run(args: string[]): Promise<void> {
     console.log('|---|---|---:|---:|---:|---:|');
     for (const backend of ['embedded', 'postgres'] as const) {
       if (which !== 'both' && which !== backend) continue;
-      const { store, drop } = await openFresh(backend, join(scratch, backend));
+      const { store, drop } = await openBenchStore(backend, scratch, 'search');
       try {
         await migrateToLatest(store.db);
         process.stderr.write(`loading the world on ${backend}…\n`);
