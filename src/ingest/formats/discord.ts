@@ -4,9 +4,8 @@
  */
 import { basename } from 'node:path';
 import type { Properties } from '../../model/index.ts';
-import { rawForReport } from '../lines.ts';
 import type { AccountRef, CanonicalRecord, FieldIdentifier, ParsedItem, ParseInput, RoomRef, Sample, SourceFormat } from '../types.ts';
-import { rawJson, walkJson, type JsonPath, type PathAction } from './json-stream.ts';
+import { rawJson, streamProblem, walkJson, type JsonPath, type PathAction } from './json-stream.ts';
 
 const PLATFORM = 'discord';
 const HEADER_FIELDS = new Set(['guild', 'channel']);
@@ -180,10 +179,11 @@ async function* parse(input: ParseInput): AsyncIterable<ParsedItem> {
         break;
       }
       case 'oversized':
-        yield { type: 'reject', reject: { line: event.line, reason: 'message object larger than 64 MiB', raw: rawForReport(event.raw) } };
+        yield streamProblem(event);
         break;
       case 'error':
-        yield { type: 'reject', reject: { line: event.line, reason: event.reason, raw: rawForReport(event.raw) } };
+        // A broken document: what came before it stands, nothing after it can be trusted.
+        yield streamProblem(event);
         return;
     }
   }

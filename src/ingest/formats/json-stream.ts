@@ -4,6 +4,8 @@
  * a header field) parsed on its own, with the 1-based line and byte offset where it starts.
  */
 import type { Readable } from 'node:stream';
+import { rawForReport } from '../lines.ts';
+import type { ParsedItem } from '../types.ts';
 
 export type JsonPath = readonly (string | number)[];
 
@@ -539,4 +541,10 @@ export async function* walkJson(stream: Readable, decide: (path: JsonPath) => Pa
   }
   walker.end(events);
   for (const event of events) yield event;
+}
+
+/** The reject for a stream problem, worded once for every JSON format: a message too large, or the document broken. */
+export function streamProblem(event: Extract<JsonEvent, { kind: 'oversized' | 'error' }>): ParsedItem {
+  const reason = event.kind === 'oversized' ? `message object larger than ${MAX_CAPTURE_BYTES / (1024 * 1024)} MiB` : event.reason;
+  return { type: 'reject', reject: { line: event.line, reason, raw: rawForReport(event.raw) } };
 }

@@ -4,10 +4,9 @@
  */
 import { basename } from 'node:path';
 import type { Properties } from '../../model/index.ts';
-import { rawForReport } from '../lines.ts';
 import { localToInstant } from '../time.ts';
 import type { AccountRef, CanonicalRecord, FieldIdentifier, ParsedItem, ParseInput, RoomRef, Sample, SourceFormat } from '../types.ts';
-import { rawJson, walkJson, type JsonPath, type PathAction } from './json-stream.ts';
+import { rawJson, streamProblem, walkJson, type JsonPath, type PathAction } from './json-stream.ts';
 
 const PLATFORM = 'telegram';
 const CHAT_FIELDS = new Set(['name', 'type', 'id']);
@@ -254,10 +253,11 @@ async function* parse(input: ParseInput): AsyncIterable<ParsedItem> {
         break;
       }
       case 'oversized':
-        yield { type: 'reject', reject: { line: event.line, reason: 'message object larger than 64 MiB', raw: rawForReport(event.raw) } };
+        yield streamProblem(event);
         break;
       case 'error':
-        yield { type: 'reject', reject: { line: event.line, reason: event.reason, raw: rawForReport(event.raw) } };
+        // A broken document: what came before it stands, nothing after it can be trusted.
+        yield streamProblem(event);
         return;
     }
   }
