@@ -4,8 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Generous: CLI tests spawn a dozen real processes each, and CI machines are sometimes busy.
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
     // PGlite runs in-process and is memory-hungry; two workers fit the 2-core machine.
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],

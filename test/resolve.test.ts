@@ -2,14 +2,14 @@
  * Resolution over the store on every backend: labelled person records loaded through the arrest
  * CSV mapping become subjects that match the labels; analysts' decisions survive re-runs.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestSource } from '../src/ingest/index.ts';
+import { ingestSource, loadMapping } from '../src/ingest/index.ts';
 import { runResolution } from '../src/resolve/index.ts';
-import { addAgency, listSubjects, openCase, recordDecision, type Store } from '../src/store/index.ts';
+import { addAgency, listSubjects, openCase, recordDecision, type Store, type SubjectView } from '../src/store/index.ts';
 import { BACKENDS } from './backends.ts';
 
 const FAKE_1000 = fileURLToPath(new URL('../../shared/testdata/er/fake_1000.csv', import.meta.url));
@@ -35,7 +35,6 @@ describe.each(BACKENDS)('resolution on $name', (backend) => {
     await openCase(store.db, { ref: 'HB-1', agency: 'Harbour Unit' });
     const mapping = join(dir, `${backend.name}.mapping.json`);
     writeFileSync(mapping, JSON.stringify({ kind: 'arrests', fields: { key: 'unique_id', first_name: 'first_name', last_name: 'surname', birth_date: 'dob', city: 'city', email: 'email' }, dateFormat: 'yyyy-MM-dd' }));
-    const { loadMapping } = await import('../src/ingest/index.ts');
     const report = await ingestSource(store, FAKE_1000, { caseRef: 'HB-1', mapping: await loadMapping(mapping), actor: 'test', secret: Buffer.alloc(32, 1) });
     expect(report).toMatchObject({ format: 'arrests-csv', records: 1000, rejects: 0 });
     const rows = await store.db.selectFrom('records').select(['key', 'props']).where('source_id', '=', report.source).execute();
@@ -83,5 +82,93 @@ describe.each(BACKENDS)('resolution on $name', (backend) => {
     }
     await expect(recordDecision(store.db, a, a, 'confirm', 'x')).rejects.toThrow(/two different entities/);
     await expect(recordDecision(store.db, a, '999999999', 'confirm', 'x')).rejects.toThrow(/no person entity 999999999/);
+  });
+});
+
+/** Subjects as sorted lists of record keys, for comparing partitions. */
+function partition(subjects: SubjectView[]): string[] {
+  return subjects.map((subject) => subject.members.map((member) => member.key).sort().join(',')).sort();
+}
+
+describe.each(BACKENDS)('incremental resolution on $name', (backend) => {
+  let store: Store;
+  const mappingFile = join(dir, `${backend.name}.incremental.mapping.json`);
+  // fake_1000 in two batches: four rows in five first, the fifth rows later (they join people already there).
+  const [header, ...rows] = readFileSync(FAKE_1000, 'utf8').trimEnd().split('\n');
+  const batches = [rows.filter((_, index) => index % 5 !== 0), rows.filter((_, index) => index % 5 === 0)].map((batch, index) => {
+    const file = join(dir, `${backend.name}.batch${index + 1}.csv`);
+    writeFileSync(file, [header, ...batch].join('\n') + '\n');
+    return file;
+  });
+  const ingest = async (file: string) =>
+    ingestSource(store, file, { caseRef: 'INC-1', mapping: await loadMapping(mappingFile), actor: 'test', secret: Buffer.alloc(32, 1) });
+
+  beforeAll(async () => {
+    store = await backend.open();
+    await addAgency(store.db, { name: 'Harbour Unit', country: 'GB' });
+    await openCase(store.db, { ref: 'INC-1', agency: 'Harbour Unit' });
+    writeFileSync(mappingFile, JSON.stringify({ kind: 'arrests', fields: { key: 'unique_id', first_name: 'first_name', last_name: 'surname', birth_date: 'dob', city: 'city', email: 'email' }, dateFormat: 'yyyy-MM-dd' }));
+  }, 300_000);
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('resolves a later batch against the subjects already there: same subjects as a full run, ids kept', async () => {
+    await ingest(batches[0]!);
+    const first = await runResolution(store, { actor: 'test' });
+    expect(first).toMatchObject({ mode: 'full', people: 800, resolved: 800 });
+    const before = await listSubjects(store.db);
+
+    await ingest(batches[1]!);
+    const second = await runResolution(store, { actor: 'test' });
+    expect(second).toMatchObject({ mode: 'incremental', people: 1000, resolved: 200 });
+    expect(second.candidatePairs).toBeLessThan(first.candidatePairs);
+    const after = await listSubjects(store.db);
+    expect(after.reduce((sum, subject) => sum + subject.members.length, 0)).toBe(1000);
+
+    // A subject whose membership is unchanged or grew keeps its id.
+    const byId = new Map(after.map((subject) => [subject.id, new Set(subject.members.map((member) => member.entity))]));
+    let kept = 0;
+    for (const subject of before) {
+      const now = byId.get(subject.id);
+      const grown = now !== undefined && subject.members.every((member) => now.has(member.entity));
+      const merged = !grown && after.some((other) => subject.members.every((member) => other.members.some((m) => m.entity === member.entity)));
+      // Either it kept its id, or it was absorbed whole into another subject (a new record bridged two).
+      expect(grown || merged).toBe(true);
+      if (grown) kept++;
+    }
+    expect(kept).toBeGreaterThan(before.length * 0.9);
+    // New members carry their reasons like the others.
+    const joined = after.find((subject) => subject.members.length > 1 && subject.members.some((member) => Number(member.key) % 5 === 0))!;
+    for (const member of joined.members) expect(member.reasons.length).toBeGreaterThan(0);
+
+    // Everyone resolved again with the same model: the same subjects, under the same ids.
+    const full = await runResolution(store, { actor: 'test', full: true, retrain: false });
+    expect(full).toMatchObject({ mode: 'full', resolved: 1000 });
+    const again = await listSubjects(store.db);
+    expect(partition(again)).toEqual(partition(after));
+    expect(new Map(again.map((subject) => [subject.id, subject.members.map((m) => m.entity).sort().join()]))).toEqual(
+      new Map(after.map((subject) => [subject.id, subject.members.map((m) => m.entity).sort().join()])),
+    );
+  });
+
+  it('splits a subject an analyst rejects a pair of, also in an incremental run, and never links the pair through others', async () => {
+    const subjects = await listSubjects(store.db);
+    const big = subjects.find((subject) => subject.members.length >= 3)!;
+    const [a, b] = [big.members[0]!.entity, big.members[big.members.length - 1]!.entity];
+    await recordDecision(store.db, a, b, 'reject', 'analyst.one');
+    const report = await runResolution(store, { actor: 'test' });
+    expect(report.mode).toBe('incremental');
+    expect(report.resolved).toBe(big.members.length);
+    const after = await listSubjects(store.db);
+    const subjectOf = (entity: string) => after.find((subject) => subject.members.some((member) => member.entity === entity))!.id;
+    expect(subjectOf(a)).not.toBe(subjectOf(b));
+    // The part that kept the larger share keeps the id.
+    expect([subjectOf(a), subjectOf(b)]).toContain(big.id);
+    const full = await runResolution(store, { actor: 'test', full: true, retrain: false });
+    expect(full.mode).toBe('full');
+    const again = await listSubjects(store.db);
+    const again0 = (entity: string) => again.find((subject) => subject.members.some((member) => member.entity === entity))!.id;
+    expect(again0(a)).not.toBe(again0(b));
   });
 });

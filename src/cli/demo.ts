@@ -8,8 +8,10 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { GenerateResult, LoadResult, Scale } from '../demo/index.ts';
 import { UserError } from '../model/index.ts';
+import type { Principal } from '../access/index.ts';
 import type { Store } from '../store/index.ts';
-import { currentActor, withStore, type StoreOptions } from './context.ts';
+import { currentActor, withAdministration, withStore, type StoreOptions } from './context.ts';
+import { DEMO_PASSWORD, ensureDemoUsers, type DemoUser } from './demo-users.ts';
 import { emit, type OutputOptions } from './output.ts';
 import { progressReporter } from './progress.ts';
 import { serveStore } from './serve.ts';
@@ -52,17 +54,21 @@ function describeGenerated(result: GenerateResult): string {
   );
 }
 
-function describeLoaded(result: LoadResult): string {
+function describeLoaded(result: Loaded): string {
   return (
     `Loaded ${result.dir}: ${result.agencies.created} agencies added (${result.agencies.existing} already there), ` +
     `${result.cases.created} cases opened (${result.cases.existing} already there); ${result.files} files: ${result.ingested} ingested, ` +
-    `${result.skipped} already there; ${result.records} records, ${result.rejects} rejects.`
+    `${result.skipped} already there; ${result.records} records, ${result.rejects} rejects; ` +
+    `${result.resolution.subjects} subjects (${result.resolution.linked} linking two or more records).`
   );
 }
 
 // Loaded on use: the generator pulls in sharp, which other commands need not pay for at start-up.
 const demoModule = () => import('../demo/index.ts');
 
+type Loaded = LoadResult & { resolution: { subjects: number; linked: number } };
+
+/** Loads the world as the acting user (media are matched as they are ingested). */
 async function load(store: Store, dir: string, options: OutputOptions): Promise<LoadResult> {
   const { resolveCardSecret } = await import('../ingest/index.ts');
   const progress = progressReporter(options, 'Loading');
@@ -71,6 +77,18 @@ async function load(store: Store, dir: string, options: OutputOptions): Promise<
   } finally {
     progress.stop();
   }
+}
+
+/** Node work on the owner's store: people into subjects, and the demo's sign-ins. */
+async function resolveAndAddUsers(store: Store, admin: Principal, loaded: LoadResult): Promise<{ loaded: Loaded; users: DemoUser[] }> {
+  const { runResolution } = await import('../resolve/index.ts');
+  const resolution = await runResolution(store, { actor: admin.name });
+  const users = await ensureDemoUsers(store, admin);
+  return { loaded: { ...loaded, resolution: { subjects: resolution.subjects, linked: resolution.linked } }, users };
+}
+
+function describeUsers(users: DemoUser[]): string {
+  return `Demo sign-ins (password '${DEMO_PASSWORD}'): ${users.map((user) => `${user.name} (${user.agency}, ${user.cases} cases)`).join('; ')}.`;
 }
 
 const temporaryWorld = () => mkdtempSync(join(tmpdir(), 'crosslink-demo-'));
@@ -89,9 +107,12 @@ export function registerDemo(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (options: DemoOptions, command: Command) => {
       const generated = await generate(options, temporaryWorld);
-      await withStore(command.optsWithGlobals<StoreOptions>(), 'migrated', async (store) => {
-        const loaded = await load(store, generated.out, options);
-        emit(options, { generated, loaded, store: store.location, backend: store.backend }, (r) => `${describeGenerated(r.generated)}\n${describeLoaded(r.loaded)}`);
+      const storeOptions = command.optsWithGlobals<StoreOptions>();
+      const { stored, location, backend } = await withStore(storeOptions, 'migrated', async (store) => ({ stored: await load(store, generated.out, options), location: store.location, backend: store.backend }));
+      // Users and the server work on the owner's store: the server acts as each signed-in user itself.
+      await withAdministration(storeOptions, async (store, admin) => {
+        const { loaded, users } = await resolveAndAddUsers(store, admin, stored);
+        emit(options, { generated, loaded, users, password: DEMO_PASSWORD, store: location, backend }, (r) => `${describeGenerated(r.generated)}\n${describeLoaded(r.loaded)}\n${describeUsers(r.users)}`);
         if (options.serve) await serveStore(store, options);
       });
     });
@@ -114,7 +135,9 @@ export function registerDemo(program: Command): void {
     .argument('<dir>', 'a folder written by `crosslink demo generate`')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, options: OutputOptions, command: Command) => {
-      const result = await withStore(command.optsWithGlobals<StoreOptions>(), 'migrated', (store) => load(store, resolve(dir), options));
-      emit(options, result, describeLoaded);
+      const storeOptions = command.optsWithGlobals<StoreOptions>();
+      const stored = await withStore(storeOptions, 'migrated', (store) => load(store, resolve(dir), options));
+      const { loaded, users } = await withAdministration(storeOptions, (store, admin) => resolveAndAddUsers(store, admin, stored));
+      emit(options, { ...loaded, users, password: DEMO_PASSWORD }, (r) => `${describeLoaded(r)}\n${describeUsers(r.users)}`);
     });
 }

@@ -1,5 +1,9 @@
-/** `crosslink init`: creates the store named by CROSSLINK_DB (or --db), or migrates it to the latest schema. */
+/**
+ * `crosslink init`: creates the store named by CROSSLINK_DB (or --db), or migrates it to the latest
+ * schema, and creates the local administrator (`admin`) whom commands act as without a token.
+ */
 import type { Command } from 'commander';
+import { ensureLocalAdmin } from '../access/index.ts';
 import { appendAudit, migrateToLatest } from '../store/index.ts';
 import { currentActor, withStore, type StoreOptions } from './context.ts';
 import { emit, type OutputOptions } from './output.ts';
@@ -7,7 +11,7 @@ import { emit, type OutputOptions } from './output.ts';
 export function registerInit(program: Command): void {
   program
     .command('init')
-    .description('create the store, or migrate it to the latest schema')
+    .description('create the store, or migrate it to the latest schema; creates the local administrator')
     .option('--json', 'print the result as JSON')
     .action(async (options: OutputOptions, command: Command) => {
       const storeOptions = command.optsWithGlobals<StoreOptions>();
@@ -16,12 +20,16 @@ export function registerInit(program: Command): void {
         if (report.applied.length > 0) {
           await appendAudit(store.db, { actor: currentActor(), action: 'store.migrate', details: { applied: report.applied } });
         }
-        return { store: store.location, backend: store.backend, applied: report.applied, schema: report.current ?? null };
+        const admin = await ensureLocalAdmin(store.db);
+        return { store: store.location, backend: store.backend, applied: report.applied, schema: report.current ?? null, localAdmin: { name: admin.user.name, created: admin.created } };
       });
       emit(options, result, (r) =>
-        r.applied.length > 0
-          ? `Initialised the ${r.backend} store at ${r.store} (applied ${r.applied.join(', ')}).`
-          : `The ${r.backend} store at ${r.store} is up to date (schema ${r.schema}).`,
+        [
+          r.applied.length > 0
+            ? `Initialised the ${r.backend} store at ${r.store} (applied ${r.applied.join(', ')}).`
+            : `The ${r.backend} store at ${r.store} is up to date (schema ${r.schema}).`,
+          ...(r.localAdmin.created ? [`Created the local administrator '${r.localAdmin.name}': commands act as it unless given --token or $CROSSLINK_TOKEN.`] : []),
+        ].join('\n'),
       );
     });
 }

@@ -6,6 +6,9 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../api/index.ts';
 import { isUserError } from '../model/index.ts';
 import { registerAgency } from './agency.ts';
+import { registerAnalysis } from './analysis.ts';
+import { registerMedia } from './media.ts';
+import { registerAudit } from './audit.ts';
 import { registerCase } from './case.ts';
 import { registerDemo } from './demo.ts';
 import { registerIngest } from './ingest.ts';
@@ -15,6 +18,7 @@ import { registerResolve } from './resolve.ts';
 import { registerSearch } from './search.ts';
 import { registerServe } from './serve.ts';
 import { registerStats } from './stats.ts';
+import { registerUser } from './user.ts';
 
 export function buildProgram(): Command {
   const program = new Command('crosslink')
@@ -32,9 +36,13 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerResolve(program);
   registerSearch(program);
+  registerAnalysis(program);
+  registerMedia(program);
   registerStats(program);
   registerDemo(program);
   registerServe(program);
+  registerUser(program);
+  registerAudit(program);
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput({ writeErr: () => undefined });
     // --db is accepted after the subcommand too (`crosslink stats --db URL`).

@@ -20,14 +20,22 @@ function parseThreshold(value: string | undefined): number | undefined {
 export function registerResolve(program: Command): void {
   program
     .command('resolve')
-    .description('resolve person records of every case into subjects (respecting confirm/reject decisions)')
+    .description('resolve person records into subjects: new records against the existing subjects, or all with --full (respecting confirm/reject decisions)')
     .option('--threshold <p>', 'match probability at which two records are the same person (default 0.9)')
+    .option('--full', 'retrain the model and resolve every person record again (the first run always does)')
     .option('--json', 'print the result as JSON')
-    .action(async (options: OutputOptions & { threshold?: string }, command: Command) => {
+    .action(async (options: OutputOptions & { threshold?: string; full?: boolean }, command: Command) => {
       const threshold = parseThreshold(options.threshold);
       const { runResolution } = await resolveModule();
-      const report = await withStore(command.optsWithGlobals<StoreOptions>(), 'initialised', (store) => runResolution(store, { threshold, actor: currentActor() }));
-      emit(options, report, (r) => `Resolved ${r.people} person records into ${r.subjects} subjects (${r.linked} with more than one record) at threshold ${r.threshold}, comparing ${r.candidatePairs} candidate pairs, in ${r.seconds}s.`);
+      const report = await withStore(command.optsWithGlobals<StoreOptions>(), 'initialised', (store) => runResolution(store, { threshold, actor: currentActor(), full: options.full === true }));
+      emit(options, report, (r) =>
+        [
+          r.mode === 'full'
+            ? `Resolved all ${r.people} person records into ${r.subjects} subjects (${r.linked} with more than one record) at threshold ${r.threshold}, comparing ${r.candidatePairs} candidate pairs, in ${r.seconds}s.`
+            : `Resolved ${r.resolved} new or affected person records against the existing subjects (${r.people} records, ${r.subjects} subjects, ${r.linked} with more than one record) at threshold ${r.threshold}, comparing ${r.candidatePairs} candidate pairs, in ${r.seconds}s.`,
+          `${r.created} subjects created, ${r.changed} changed.${r.reason ? ` A full run: ${r.reason}.` : ''}`,
+        ].join('\n'),
+      );
     });
 
   program

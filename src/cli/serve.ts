@@ -1,14 +1,23 @@
-/** `crosslink serve`: the HTTP API (health and stats for now) on a local port, until interrupted. */
+/**
+ * `crosslink serve`: the HTTP API and the built web app (web/dist) on a local port, until
+ * interrupted. The server holds the owner's store: each request is authenticated and then acts
+ * as its user (access/ withUser), so it must not be handed a store already acting as someone.
+ */
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { buildServer } from '../api/index.ts';
 import { UserError } from '../model/index.ts';
 import type { Store } from '../store/index.ts';
-import { withStore, type StoreOptions } from './context.ts';
+import { withAdministration, type StoreOptions } from './context.ts';
 import type { OutputOptions } from './output.ts';
+
+/** The web app as Vite builds it, beside the sources of this package. */
+export const WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface ServeOptions extends OutputOptions {
   port: string;
   host: string;
+  /** The built web app (default: web/dist of this package). */
+  web?: string;
 }
 
 export function parsePort(value: string): number {
@@ -17,10 +26,13 @@ export function parsePort(value: string): number {
   return port;
 }
 
-/** Serves `store` until SIGINT/SIGTERM; prints the URL (or a JSON line with it). */
+/** Serves `store` (the owner's) until SIGINT/SIGTERM; prints the URL (or a JSON line with it). */
 export async function serveStore(store: Store, options: ServeOptions): Promise<void> {
   const port = parsePort(options.port);
-  const app = await buildServer(store);
+  if (store.actingAs) throw new Error('serveStore needs the owner store (open it with withAdministration, not withStore)');
+  // Loaded on use: the API pulls in every module (analysis, media, sharp), which other commands need not pay for.
+  const { buildServer } = await import('../api/index.ts');
+  const app = await buildServer(store, { webRoot: options.web ?? WEB_ROOT, logger: { level: 'error', stream: process.stderr } });
   let address: string;
   try {
     address = await app.listen({ port, host: options.host });
@@ -32,7 +44,7 @@ export async function serveStore(store: Store, options: ServeOptions): Promise<v
   }
   const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   if (options.json) process.stdout.write(`${JSON.stringify({ url, backend: store.backend, store: store.location })}\n`);
-  else process.stdout.write(`Crosslink is serving the ${store.backend} store at ${url}  (health: ${url}/api/health; Ctrl-C stops)\n`);
+  else process.stdout.write(`Crosslink is serving the ${store.backend} store at ${url}  (API docs: ${url}/api/docs; Ctrl-C stops)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -44,11 +56,12 @@ export async function serveStore(store: Store, options: ServeOptions): Promise<v
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('serve the HTTP API')
+    .description('serve the HTTP API and the web app')
     .option('--port <port>', 'port to listen on', '8080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--web <dir>', 'the built web app to serve', WEB_ROOT)
     .option('--json', 'print the address as JSON')
     .action(async (options: ServeOptions, command: Command) => {
-      await withStore(command.optsWithGlobals<StoreOptions>(), 'initialised', (store) => serveStore(store, options));
+      await withAdministration(command.optsWithGlobals<StoreOptions>(), (store) => serveStore(store, options));
     });
 }

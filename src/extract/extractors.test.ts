@@ -8,13 +8,13 @@ describe('extractor registry', () => {
     const types = EXTRACTORS.map((e) => e.type);
     expect(new Set(types).size).toBe(types.length);
     for (const t of types) expect(IDENTIFIER_TYPE_NAMES).toContain(t);
-    for (const t of ['email', 'phone', 'ip', 'url', 'domain', 'handle', 'card', 'wallet', 'md5', 'sha1', 'sha256', 'client_guid'] as const) {
+    for (const t of ['email', 'phone', 'ip', 'url', 'domain', 'handle', 'card', 'wallet', 'md5', 'sha1', 'sha256', 'client_guid', 'pdq', 'camera_serial'] as const) {
       expect(extractorFor(t)?.type).toBe(t);
     }
   });
 
   it('refuses to normalise a type nobody registered, rather than silently dropping it', () => {
-    expect(() => normaliseIdentifier('pdq', 'ab', {})).toThrow(/no extractor/);
+    expect(() => normaliseIdentifier('name_dob', 'rowe|sam|1984-03-07', {})).toThrow(/no extractor/);
   });
 });
 

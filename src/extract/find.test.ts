@@ -133,7 +133,8 @@ describe('randomised sentences', () => {
     for (const line of lines) {
       const t = performance.now();
       findIdentifiers(line, context);
-      expect(performance.now() - t, line.slice(0, 10)).toBeLessThan(2000);
+      // A guard against catastrophic backtracking (minutes), with room for a loaded CI machine.
+      expect(performance.now() - t, line.slice(0, 10)).toBeLessThan(6000);
     }
   });
 });

@@ -9,6 +9,7 @@ import { domainExtractor } from './domain.ts';
 import { emailExtractor } from './email.ts';
 import { handleExtractor } from './handle.ts';
 import { md5Extractor, sha1Extractor, sha256Extractor } from './hashes.ts';
+import { cameraSerialExtractor, pdqExtractor } from './media-signals.ts';
 import { ipExtractor } from './ip.ts';
 import { phoneExtractor } from './phone.ts';
 import type { ExtractContext, IdentifierExtractor, NormalisedIdentifier } from './types.ts';
@@ -21,7 +22,7 @@ export { cardSecretFromEnv } from './secret.ts';
 /**
  * Every registered type. The order is also the precedence when two finds overlap: a URL beats the
  * email-like "user@host" inside it, a card beats the phone-like digits inside it, an IP beats a
- * phone, and so on. pdq, name_dob and camera_serial are registered by their own modules' owners.
+ * phone, and so on. name_dob is made by resolution, not found.
  */
 export const EXTRACTORS: readonly IdentifierExtractor[] = [
   urlExtractor,
@@ -36,6 +37,8 @@ export const EXTRACTORS: readonly IdentifierExtractor[] = [
   domainExtractor,
   handleExtractor,
   clientGuidExtractor,
+  pdqExtractor,
+  cameraSerialExtractor,
 ];
 
 const BY_TYPE = new Map<IdentifierType, IdentifierExtractor>();

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
+import { matchPendingMedia, type MatchReport } from '../media/index.ts';
 import { UserError } from '../model/index.ts';
 import {
   appendBatch,
@@ -71,6 +72,8 @@ export interface IngestReport {
   skipped: boolean;
   /** True when this run finished a source that an earlier, interrupted run had started. */
   resumed: boolean;
+  /** Media folders: PDQ signals recorded and matches found across everything stored. */
+  media?: MatchReport;
   seconds: number;
 }
 
@@ -90,7 +93,18 @@ async function identifierCountsOf(db: Kysely<Database>, sourceId: string): Promi
   return Object.fromEntries(rows.map((row) => [row.type, Number(row.n)]));
 }
 
+/**
+ * Ingests one file or folder into a case. A media folder's images are then matched against every
+ * stored image (this also finishes any matching an interrupted earlier run left undone).
+ */
 export async function ingestSource(store: Store, path: string, options: IngestOptions): Promise<IngestReport> {
+  const result = await ingestFile(store, path, options);
+  if (result.format !== 'media-folder') return result;
+  const media = await matchPendingMedia(store.db);
+  return { ...result, media };
+}
+
+async function ingestFile(store: Store, path: string, options: IngestOptions): Promise<IngestReport> {
   const started = performance.now();
   const file = resolve(path);
   const sample = await readSample(file).catch((error: NodeJS.ErrnoException) => {

@@ -8,6 +8,9 @@ import type { Properties } from '../model/index.ts';
 import { entityRef, type BatchEntity, type BatchMention, type BatchRecord, type EntityRef, type IngestBatch } from '../store/index.ts';
 import type { AccountRef, CanonicalRecord, PersonFields, Reject, RoomRef } from './types.ts';
 
+/** What a media entity keeps of its file's record: size, type, perceptual hash and camera facts. */
+const MEDIA_ENTITY_PROPS = ['file_name', 'bytes', 'mime_type', 'md5', 'sha1', 'sha256', 'width', 'height', 'pdq', 'pdq_quality', 'camera_make', 'camera_model', 'camera_serial', 'lens', 'captured_at', 'software', 'gps_latitude', 'gps_longitude'] as const;
+
 export interface PrepareContext {
   /** Default phone region of the source. */
   region?: string;
@@ -232,8 +235,15 @@ export class BatchBuilder {
       const sha256 = fieldIdentifiers.find((identifier) => identifier.type === 'sha256');
       if (sha256) {
         const props: Properties = {};
-        for (const name of ['file_name', 'bytes', 'mime_type', 'width', 'height'] as const) if (record.props[name] !== undefined) props[name] = record.props[name];
+        for (const name of MEDIA_ENTITY_PROPS) if (record.props[name] !== undefined) props[name] = record.props[name];
         actor ??= this.declare({ kind: 'media', key: `sha256:${sha256.value}`, label: String(record.props['file_name'] ?? sha256.value.slice(0, 12)), props });
+      }
+      // A photo's GPS position is a place: photos taken at the same spot share one location entity.
+      const latitude = record.props['gps_latitude'];
+      const longitude = record.props['gps_longitude'];
+      if (typeof latitude === 'number' && typeof longitude === 'number') {
+        const key = `gps:${latitude.toFixed(4)},${longitude.toFixed(4)}`;
+        target ??= this.declare({ kind: 'location', key, label: `${latitude.toFixed(5)}, ${longitude.toFixed(5)}`, props: { latitude, longitude } });
       }
     }
 

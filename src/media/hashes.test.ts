@@ -29,8 +29,9 @@ describe('hashFile', () => {
 });
 
 describe('signal types', () => {
-  it('holds md5, sha1 and sha256 as exact-match signals and refuses duplicate names', async () => {
-    expect([...SIGNAL_TYPES.keys()]).toEqual(['md5', 'sha1', 'sha256']);
+  it('holds md5, sha1 and sha256 as exact-match signals and PDQ as a distance signal, and refuses duplicate names', async () => {
+    expect([...SIGNAL_TYPES.keys()]).toEqual(['md5', 'sha1', 'sha256', 'pdq']);
+    expect(SIGNAL_TYPES.get('pdq')?.threshold).toBe(31);
     expect(isMatch(md5Signal, 'D41D8CD98F00B204E9800998ECF8427E', 'd41d8cd98f00b204e9800998ecf8427e')).toBe(true);
     expect(md5Signal.distance('a', 'b')).toBe(1);
     expect(() => buildSignalRegistry([md5Signal, md5Signal])).toThrow("signal type 'md5' is registered twice");

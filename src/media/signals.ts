@@ -1,9 +1,10 @@
 /**
  * The signal-type plug-in point (as in Meta's hasher-matcher-actioner): each type computes a
  * value from a file and says how far two values are apart and when that counts as a match.
- * The registry is an explicit list that refuses duplicate names at start-up; PDQ joins it later.
+ * The registry is an explicit list that refuses duplicate names at start-up.
  */
 import { hashFileWith } from './hashes.ts';
+import { pdqSignal } from './pdq/signal.ts';
 
 export interface SignalType {
   readonly name: string;
@@ -37,7 +38,7 @@ export const md5Signal = exactHash('md5');
 export const sha1Signal = exactHash('sha1');
 export const sha256Signal = exactHash('sha256');
 
-export const SIGNAL_TYPES: ReadonlyMap<string, SignalType> = buildSignalRegistry([md5Signal, sha1Signal, sha256Signal]);
+export const SIGNAL_TYPES: ReadonlyMap<string, SignalType> = buildSignalRegistry([md5Signal, sha1Signal, sha256Signal, pdqSignal]);
 
 export function isMatch(type: SignalType, a: string, b: string): boolean {
   return type.distance(a, b) <= type.threshold;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compare, FIELDS, isNickname, jaroWinkler, resolve, soundex, type PersonRecord } from './index.ts';
+import { clusterIds, compare, FIELDS, isNickname, jaroWinkler, prepareRecords, resolve, scoredPairs, soundex, type PersonRecord } from './index.ts';
+import { jaroWinklerBound, letterProfiles } from './strings.ts';
 
 const person = (id: string, firstName: string, lastName: string, birthDate?: string, extra: Partial<PersonRecord> = {}): PersonRecord => ({
   id,
@@ -19,6 +20,20 @@ describe('string measures', () => {
     expect(soundex('Rupert')).toBe('R163');
     expect(soundex('Tymczak')).toBe('T522');
     expect(soundex('Ashcraft')).toBe('A261');
+  });
+
+  it('bounds Jaro-Winkler from above by letter profiles (seeded random strings)', () => {
+    let state = 7;
+    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+    const alphabet = 'aaeeioursntlhdcmb-1é ';
+    const words = Array.from({ length: 400 }, () => Array.from({ length: Math.floor(random() * 14) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+    const profiles = letterProfiles(words);
+    for (let i = 0; i < words.length; i++) {
+      for (let j = 0; j < 40; j++) {
+        const other = Math.floor(random() * words.length);
+        expect(jaroWinklerBound(words, profiles, i, other)).toBeGreaterThanOrEqual(jaroWinkler(words[i]!, words[other]!) - 1e-12);
+      }
+    }
   });
 
   it('knows nicknames', () => {
@@ -70,7 +85,7 @@ describe('resolution', () => {
     // Every sixth filler person also has a second record with a slip, as real data does.
     if (i % 6 === 0) records.push({ ...someone, id: `x${i}b`, lastName: `${someone.lastName!.slice(0, -1)}` });
   }
-  const clusterOf = (result: ReturnType<typeof resolve>, id: string) => result.clusters.find((cluster) => cluster.includes(id))!.sort();
+  const clusterOf = (result: ReturnType<typeof resolve>, id: string) => clusterIds(result).find((cluster) => cluster.includes(id))!.sort();
 
   it('groups records of one person and keeps namesakes apart, explaining each pair', () => {
     const result = resolve(records);
@@ -78,7 +93,7 @@ describe('resolution', () => {
     expect(clusterOf(result, 'b1')).toEqual(['b1', 'b2']);
     expect(clusterOf(result, 'c1')).toEqual(['c1', 'c2']);
     expect(clusterOf(result, 'd1')).toEqual(['d1']);
-    const pair = result.pairs.find((p) => [p.a, p.b].sort().join() === 'b1,b2')!;
+    const pair = scoredPairs(result).find((p) => [p.a, p.b].sort().join() === 'b1,b2')!;
     expect(pair.probability).toBeGreaterThan(0.9);
     expect(pair.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'identifiers', level: 'shared', weight: expect.any(Number) })]));
     expect(pair.reasons.find((reason) => reason.field === 'identifiers')!.weight).toBeGreaterThan(0);
@@ -96,8 +111,41 @@ describe('resolution', () => {
     expect(clusterOf(result, 'd1')).toEqual(['d1', 'x0', 'x0b']);
   });
 
+  it('never puts two rejected records in one subject, not even through a third', () => {
+    // d1 and x0 are far apart; confirming each with a bridge record would chain them.
+    const bridge = person('bridge', 'Samuel', 'Rowe', '1961-10-30', { city: 'Truro' });
+    const result = resolve([...records, bridge], {
+      decisions: [
+        { a: 'd1', b: 'bridge', verdict: 'confirm' },
+        { a: 'x0', b: 'bridge', verdict: 'confirm' },
+        { a: 'd1', b: 'x0', verdict: 'reject' },
+      ],
+    });
+    expect(clusterOf(result, 'd1')).not.toContain('x0');
+    // Likely pairs too: a1–a2 and a2–a3 would join a1 and a3, which an analyst rejected.
+    const split = resolve(records, { decisions: [{ a: 'a1', b: 'a3', verdict: 'reject' }] });
+    expect(clusterOf(split, 'a1')).not.toContain('a3');
+    expect(clusterOf(split, 'a1').length + clusterOf(split, 'a3').length).toBe(3);
+  });
+
+  it('resolves new records against existing groups as a full run with the same model would', () => {
+    const full = resolve(records);
+    const old = records.filter((_, index) => index % 3 !== 0);
+    const first = resolve(old, { parameters: full.parameters });
+    // Everyone in one list again, the old ones grouped as the first run left them, the new ones marked.
+    const all = [...old, ...records.filter((_, index) => index % 3 === 0)];
+    const prepared = prepareRecords(all);
+    const groups = new Int32Array(all.length).fill(-1);
+    first.cluster.forEach((root, index) => (groups[index] = root));
+    const dirty = new Uint8Array(all.length).fill(1, old.length);
+    const incremental = resolve(prepared, { parameters: full.parameters, groups, dirty });
+    expect(incremental.pairs.count).toBeLessThan(full.pairs.count);
+    const sorted = (clusters: string[][]) => clusters.map((cluster) => [...cluster].sort().join()).sort();
+    expect(sorted(clusterIds(incremental))).toEqual(sorted(clusterIds(full)));
+  });
+
   it('compares only blocked pairs, not all pairs', () => {
     const result = resolve(records);
-    expect(result.pairs.length).toBeLessThan((records.length * (records.length - 1)) / 2 / 4);
+    expect(result.pairs.count).toBeLessThan((records.length * (records.length - 1)) / 2 / 4);
   });
 });

@@ -1,27 +1,20 @@
 /**
  * Resolution of person-like records into subjects: blocking (records that share a key are
  * compared; no all-pairs), comparison, Fellegi–Sunter with EM-estimated parameters, and
- * clustering at a threshold, honouring analysts' confirm/reject decisions.
+ * clustering at a threshold, honouring analysts' confirm/reject decisions. Pairs stay in typed
+ * columns throughout; objects are made only for the few pairs someone asks to see explained.
  */
-import { compare, FIELDS, type Comparison, type Field, type PersonRecord } from './compare.ts';
-import { estimate, estimateU, matchProbability, weights, type Parameters } from './fellegi-sunter.ts';
-import { normaliseName, soundex } from './strings.ts';
+import { candidatePairs, RULE_FIELDS, RULES, type CandidatePairs, type Rule } from './blocking.ts';
+import { Clusters } from './cluster.ts';
+import { BELOW, comparePrepared, comparePreparedAbove, comparisonOf, prepareRecords, type PersonRecord, type PreparedRecords } from './compare.ts';
+import { estimate, estimateU, patternCounts, probabilityTable, scorer, weights, type Parameters, type PatternCounts, type TrainingSession } from './fellegi-sunter.ts';
 
 export interface ScoredPair {
   a: string;
   b: string;
   probability: number;
-  /** Field weights; kept only for pairs likelier than not (the ones an explanation needs), to bound memory. */
+  /** Field weights, for explanations. */
   reasons: ReturnType<typeof weights>;
-}
-
-/** EM learns as well from a sample as from millions of pairs (Splink samples too); bounds the cost. */
-const TRAINING_SAMPLE = 50_000;
-
-function sample<T>(items: T[], size: number): T[] {
-  if (items.length <= size) return items;
-  const step = items.length / size;
-  return Array.from({ length: size }, (_, index) => items[Math.floor(index * step)]!);
 }
 
 export interface Decision {
@@ -32,94 +25,34 @@ export interface Decision {
 
 export interface Resolution {
   parameters: Parameters;
-  pairs: ScoredPair[];
-  /** Clusters of record ids (singletons included), largest first. */
-  clusters: string[][];
+  records: PreparedRecords;
+  /** Candidate pairs compared, with the pattern (levels of every field) of each. */
+  pairs: CandidatePairs & { readonly pattern: Uint16Array };
+  /** Match probability of each pattern: a pair's is probability[pairs.pattern[k]]. */
+  probability: Float64Array;
+  /** Every record's cluster, named by one of its records (an index). */
+  cluster: Int32Array;
+}
+
+export interface ResolveOptions {
+  threshold?: number;
+  decisions?: readonly Decision[];
+  /** Score with these rather than estimating them (an incremental run reuses the last full run's). */
+  parameters?: Parameters;
+  /** Incremental: 1 marks the records to resolve; pairs of two unmarked records are not compared. */
+  dirty?: Uint8Array;
+  /** Incremental: the existing group (e.g. subject) of each unmarked record, -1 for none; groups stay together. */
+  groups?: Int32Array;
+  /** Blocking rules to use (all by default). */
+  rules?: readonly Rule[];
 }
 
 /** Chosen on fake_1000 (bench/er.ts): the highest F1 at which precision stays at 1.0. */
 export const DEFAULT_THRESHOLD = 0.9;
 
-/** Blocks larger than this say little (a common surname + year) and cost quadratically. */
-const MAX_BLOCK = 200;
-
-function blockingKeys(record: PersonRecord): string[] {
-  const keys: string[] = [];
-  const year = record.birthDate?.slice(0, 4);
-  const last = soundex(record.lastName ?? '');
-  const first = soundex(record.firstName ?? '');
-  if (last && year) keys.push(`ly:${last}:${year}`);
-  if (first && record.birthDate) keys.push(`fd:${first}:${record.birthDate}`);
-  if (last && record.birthDate) keys.push(`ld:${last}:${record.birthDate}`);
-  if (last && first) keys.push(`lf:${last}:${first}`);
-  // Swapped names block together too.
-  if (last && first) keys.push(`lf:${first}:${last}`);
-  if (first && year) keys.push(`fy:${first}:${year}`);
-  if (record.birthDate) keys.push(`d:${record.birthDate}`);
-  if (last && record.birthDate) keys.push(`lmd:${last}:${record.birthDate.slice(5)}`);
-  for (const identifier of record.identifiers) {
-    // An address with a slip still shares its other half.
-    const [type, value = ''] = identifier.split(/:(.*)/s);
-    const at = value.lastIndexOf('@');
-    if (type === 'email' && at > 0) keys.push(`el:${value.slice(0, at)}`, `ed:${value.slice(at + 1)}`);
-  }
-  const city = normaliseName(record.city);
-  if (last && city) keys.push(`lc:${last}:${city}`);
-  for (const identifier of record.identifiers) keys.push(`id:${identifier}`);
-  return keys;
-}
-
-/** The fields a blocking rule (the key's prefix) makes agree: its pairs cannot teach EM about them. */
-const RULE_FIELDS: Record<string, readonly Field[]> = {
-  ly: ['last_name', 'birth_date'],
-  fd: ['first_name', 'birth_date'],
-  ld: ['last_name', 'birth_date'],
-  lf: ['last_name', 'first_name'],
-  fy: ['first_name', 'birth_date'],
-  d: ['birth_date'],
-  lmd: ['last_name', 'birth_date'],
-  el: ['identifiers'],
-  ed: ['identifiers'],
-  lc: ['last_name', 'city'],
-  id: ['identifiers'],
-};
-
-export interface CandidatePair {
-  a: number;
-  b: number;
-  /** The blocking rules (key prefixes) that brought the two records together. */
-  rules: Set<string>;
-}
-
-export function candidatePairs(records: readonly PersonRecord[]): CandidatePair[] {
-  const blocks = new Map<string, number[]>();
-  records.forEach((record, index) => {
-    for (const key of blockingKeys(record)) {
-      const block = blocks.get(key) ?? [];
-      block.push(index);
-      blocks.set(key, block);
-    }
-  });
-  const pairs = new Map<string, CandidatePair>();
-  for (const [key, block] of blocks) {
-    if (block.length < 2 || block.length > MAX_BLOCK) continue;
-    const rule = key.slice(0, key.indexOf(':'));
-    for (let i = 0; i < block.length; i++) {
-      for (let j = i + 1; j < block.length; j++) {
-        const [a, b] = block[i]! < block[j]! ? [block[i]!, block[j]!] : [block[j]!, block[i]!];
-        const id = `${a}:${b}`;
-        const pair = pairs.get(id) ?? { a, b, rules: new Set<string>() };
-        pair.rules.add(rule);
-        pairs.set(id, pair);
-      }
-    }
-  }
-  return [...pairs.values()];
-}
-
 /** A deterministic sample of random pairs, for u. */
-function randomComparisons(records: readonly PersonRecord[], count: number): Comparison[] {
-  const out: Comparison[] = [];
+function randomPatterns(records: PreparedRecords, count: number): PatternCounts {
+  const counts = patternCounts();
   let state = 0x9e3779b9;
   const next = () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -127,50 +60,148 @@ function randomComparisons(records: readonly PersonRecord[], count: number): Com
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  for (let i = 0; i < count && records.length > 1; i++) {
-    const a = Math.floor(next() * records.length);
-    let b = Math.floor(next() * records.length);
-    if (b === a) b = (b + 1) % records.length;
-    out.push(compare(records[a]!, records[b]!));
+  for (let i = 0; i < count && records.count > 1; i++) {
+    const a = Math.floor(next() * records.count);
+    let b = Math.floor(next() * records.count);
+    if (b === a) b = (b + 1) % records.count;
+    counts[comparePrepared(records, a, b)]!++;
   }
+  return counts;
+}
+
+/** EM learns as well from a few hundred thousand pairs as from tens of millions (Splink samples too). */
+const TRAINING_PAIRS = 300_000;
+
+/**
+ * Learns m, u and the prior from the records and their candidate pairs: every pair fully
+ * compared when there are few, an even sample (every step-th pair, written into `patterns`)
+ * when there are many. Returns the parameters and the step.
+ */
+function train(records: PreparedRecords, pairs: CandidatePairs, patterns: Uint16Array): { parameters: Parameters; step: number } {
+  const step = Math.max(1, Math.ceil(pairs.count / TRAINING_PAIRS));
+  const all = patternCounts();
+  const sessions: TrainingSession[] = RULES.map((rule) => ({ counts: patternCounts(), blocked: RULE_FIELDS[rule] }));
+  for (let k = 0; k < pairs.count; k += step) {
+    const code = (patterns[k] = comparePrepared(records, pairs.a[k]!, pairs.b[k]!));
+    all[code]! += step;
+    const rules = pairs.rules[k]!;
+    for (let rule = 0; rule < sessions.length; rule++) if ((rules & (1 << rule)) !== 0) sessions[rule]!.counts[code]!++;
+  }
+  const u = estimateU(randomPatterns(records, Math.min(200_000, records.count * 50)));
+  return { parameters: estimate(all, u, records.count, sessions), step };
+}
+
+export function resolve(input: readonly PersonRecord[] | PreparedRecords, options: ResolveOptions = {}): Resolution {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const records = Array.isArray(input) ? prepareRecords(input as readonly PersonRecord[]) : (input as PreparedRecords);
+  const pairs = candidatePairs(records, { focus: options.dirty, rules: options.rules });
+  const patterns = new Uint16Array(pairs.count);
+  let parameters = options.parameters;
+  let step = 0; // pairs k with k % step === 0 were fully compared in training
+  if (!parameters) ({ parameters, step } = train(records, pairs, patterns));
+  // The rest are compared only as far as needed to tell that they cannot matter: below both the
+  // threshold and 0.5 (the least probability whose reasons are kept), a pair's pattern is BELOW.
+  const cut = scorer(parameters, Math.min(threshold, 0.5));
+  for (let k = 0; k < pairs.count; k++) if (step === 0 || k % step !== 0) patterns[k] = comparePreparedAbove(records, pairs.a[k]!, pairs.b[k]!, cut);
+  const probability = probabilityTable(parameters);
+  const cluster = clusterPairs(records, pairs, patterns, probability, threshold, options);
+  return { parameters, records, pairs: { ...pairs, pattern: patterns }, probability, cluster };
+}
+
+function clusterPairs(
+  records: PreparedRecords,
+  pairs: CandidatePairs,
+  patterns: Uint16Array,
+  probability: Float64Array,
+  threshold: number,
+  options: ResolveOptions,
+): Int32Array {
+  const clusters = new Clusters(records.count);
+  const indexOf = new Map<string, number>();
+  if (options.decisions?.length) records.ids.forEach((id, index) => indexOf.set(id, index));
+  const decided = (options.decisions ?? []).flatMap((decision) => {
+    const a = indexOf.get(decision.a);
+    const b = indexOf.get(decision.b);
+    return a === undefined || b === undefined ? [] : [{ a, b, verdict: decision.verdict }];
+  });
+  for (const decision of decided) if (decision.verdict === 'reject') clusters.reject(decision.a, decision.b);
+  // Existing subjects first (they were formed under these decisions), then analysts' confirmations.
+  if (options.groups) {
+    const firstOfGroup = new Map<number, number>();
+    options.groups.forEach((group, index) => {
+      if (group < 0 || options.dirty?.[index] === 1) return;
+      const first = firstOfGroup.get(group);
+      if (first === undefined) firstOfGroup.set(group, index);
+      else clusters.merge(first, index);
+    });
+  }
+  for (const decision of decided) if (decision.verdict === 'confirm') clusters.merge(decision.a, decision.b);
+  // Likeliest pairs first: bucket the pairs by pattern, patterns in falling probability.
+  const order = Array.from(probability.keys())
+    .filter((code) => probability[code]! >= threshold)
+    .sort((x, y) => probability[y]! - probability[x]! || x - y);
+  const rank = new Int32Array(probability.length).fill(-1);
+  order.forEach((code, index) => (rank[code] = index));
+  const start = new Int32Array(order.length + 1);
+  for (let k = 0; k < pairs.count; k++) {
+    const r = rank[patterns[k]!]!;
+    if (r >= 0) start[r + 1]!++;
+  }
+  for (let r = 0; r < order.length; r++) start[r + 1]! += start[r]!;
+  const sorted = new Int32Array(start[order.length]!);
+  const fill = start.slice(0, order.length);
+  for (let k = 0; k < pairs.count; k++) {
+    const r = rank[patterns[k]!]!;
+    if (r >= 0) sorted[fill[r]!++] = k;
+  }
+  for (const k of sorted) clusters.merge(pairs.a[k]!, pairs.b[k]!);
+  return clusters.roots();
+}
+
+/** Clusters of record ids (singletons included), largest first. */
+export function clusterIds(resolution: Resolution): string[][] {
+  const members = new Map<number, string[]>();
+  resolution.cluster.forEach((root, index) => {
+    const list = members.get(root);
+    if (list) list.push(resolution.records.ids[index]!);
+    else members.set(root, [resolution.records.ids[index]!]);
+  });
+  return [...members.values()].sort((x, y) => y.length - x.length);
+}
+
+export function pairProbability(resolution: Resolution, k: number): number {
+  return resolution.probability[resolution.pairs.pattern[k]!]!;
+}
+
+/** Pair k with its field weights, for explanations. */
+export function scoredPair(resolution: Resolution, k: number): ScoredPair {
+  const { records, pairs } = resolution;
+  return {
+    a: records.ids[pairs.a[k]!]!,
+    b: records.ids[pairs.b[k]!]!,
+    probability: pairProbability(resolution, k),
+    reasons: pairs.pattern[k] === BELOW ? [] : weights(comparisonOf(pairs.pattern[k]!), resolution.parameters),
+  };
+}
+
+/** The pairs at or above a probability, explained (for small data: tests, reviews). */
+export function scoredPairs(resolution: Resolution, minimum = 0.5): ScoredPair[] {
+  const out: ScoredPair[] = [];
+  for (let k = 0; k < resolution.pairs.count; k++) if (pairProbability(resolution, k) >= minimum) out.push(scoredPair(resolution, k));
   return out;
 }
 
-export function resolve(records: readonly PersonRecord[], options: { threshold?: number; decisions?: readonly Decision[] } = {}): Resolution {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const pairs = candidatePairs(records);
-  const comparisons = pairs.map(({ a, b }) => compare(records[a]!, records[b]!));
-  const trainingSets = new Map<Field, Comparison[]>();
-  for (const field of Object.keys(FIELDS) as Field[]) {
-    trainingSets.set(field, sample(comparisons.filter((_, index) => [...pairs[index]!.rules].some((rule) => !RULE_FIELDS[rule]?.includes(field))), TRAINING_SAMPLE));
+/** For every record, its likeliest pair inside its own cluster (a pair index; -1 for none): the reason it is there. */
+export function bestPairs(resolution: Resolution): Int32Array {
+  const { pairs, cluster, probability } = resolution;
+  const best = new Int32Array(cluster.length).fill(-1);
+  for (let k = 0; k < pairs.count; k++) {
+    const a = pairs.a[k]!;
+    const b = pairs.b[k]!;
+    if (cluster[a] !== cluster[b] || pairs.pattern[k] === BELOW) continue;
+    const p = probability[pairs.pattern[k]!]!;
+    if (best[a]! < 0 || probability[pairs.pattern[best[a]!]!]! < p) best[a] = k;
+    if (best[b]! < 0 || probability[pairs.pattern[best[b]!]!]! < p) best[b] = k;
   }
-  const parameters = estimate(comparisons, estimateU(randomComparisons(records, Math.min(200_000, records.length * 50))), records.length, trainingSets, sample(comparisons, TRAINING_SAMPLE));
-  const scored: ScoredPair[] = pairs.map(({ a, b }, index) => {
-    const probability = matchProbability(comparisons[index]!, parameters);
-    return { a: records[a]!.id, b: records[b]!.id, probability, reasons: probability >= 0.5 ? weights(comparisons[index]!, parameters) : [] };
-  });
-
-  const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
-  const rejected = new Set((options.decisions ?? []).filter((d) => d.verdict === 'reject').map((d) => pairKey(d.a, d.b)));
-  const parent = new Map(records.map((record) => [record.id, record.id]));
-  const find = (id: string): string => {
-    let root = id;
-    while (parent.get(root) !== root) root = parent.get(root)!;
-    parent.set(id, root);
-    return root;
-  };
-  const union = (a: string, b: string) => {
-    if (!parent.has(a) || !parent.has(b)) return;
-    parent.set(find(a), find(b));
-  };
-  for (const decision of options.decisions ?? []) if (decision.verdict === 'confirm') union(decision.a, decision.b);
-  for (const pair of [...scored].sort((x, y) => y.probability - x.probability)) {
-    if (pair.probability >= threshold && !rejected.has(pairKey(pair.a, pair.b))) union(pair.a, pair.b);
-  }
-  const clusters = new Map<string, string[]>();
-  for (const record of records) {
-    const root = find(record.id);
-    clusters.set(root, [...(clusters.get(root) ?? []), record.id]);
-  }
-  return { parameters, pairs: scored, clusters: [...clusters.values()].sort((x, y) => y.length - x.length) };
+  return best;
 }

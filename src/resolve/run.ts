@@ -1,75 +1,286 @@
 /**
- * A resolution run over the store: every person entity, analysts' decisions respected, subjects
- * written with each member's score and the reasons (field weights) that tied it to the subject.
+ * A resolution run over the store. Full: every person entity compared and clustered with a
+ * freshly trained model. Incremental (the default once a full run has trained a model): only
+ * people not yet in any subject, and the members of subjects an analyst's reject now splits,
+ * are compared — with everyone who shares a block with them — and scored with the stored model;
+ * existing subjects stay as they are unless a new record joins (or bridges) them. Subjects keep
+ * their ids while their membership is unchanged or grows. Every member carries its score and
+ * the reasons (field weights) that tied it to its subject.
  */
 import { randomUUID } from 'node:crypto';
-import { appendAudit, latestDecisions, loadPeople, replaceSubjects, type NewSubject, type Store } from '../store/index.ts';
-import type { PersonRecord } from './compare.ts';
-import { DEFAULT_THRESHOLD, resolve, type ScoredPair } from './resolve.ts';
+import { appendAudit, lastResolutionRun, latestDecisions, loadPeople, writeResolution, type MemberWrite, type PeopleColumns, type Store, type SubjectWrite } from '../store/index.ts';
+import { comparisonOf, FIELD_NAMES, FIELDS, prepareRecords, type PersonRecord } from './compare.ts';
+import { weights, type Parameters } from './fellegi-sunter.ts';
+import { bestPairs, DEFAULT_THRESHOLD, resolve, type Decision, type Resolution } from './resolve.ts';
 
 export interface RunReport {
   run: string;
+  mode: 'full' | 'incremental';
+  /** Why a run asked to be incremental was full. */
+  reason?: string;
   threshold: number;
   people: number;
+  /** People compared in this run: all in a full run; the new and affected ones in an incremental run. */
+  resolved: number;
   candidatePairs: number;
   subjects: number;
   /** Subjects of more than one record: where resolution found the same person twice or more. */
   linked: number;
+  /** Subjects created by this run, and subjects whose membership it changed. */
+  created: number;
+  changed: number;
   seconds: number;
+  /** Where the time went: reading people, resolving in memory, writing subjects. */
+  phases: { load: number; resolve: number; write: number };
 }
 
-function personRecord(person: { id: string; props: Record<string, unknown>; identifiers: string[] }): PersonRecord {
-  const text = (name: string) => (typeof person.props[name] === 'string' ? (person.props[name] as string) : undefined);
-  let firstName = text('first_name');
-  let lastName = text('last_name');
-  const full = text('full_name');
-  if ((!firstName || !lastName) && full) {
-    const parts = full.trim().split(/\s+/);
-    firstName ??= parts[0];
-    lastName ??= parts.length > 1 ? parts[parts.length - 1] : undefined;
+/** A stored model is used only if it has the shape this code weighs with (a changed comparison invalidates it). */
+function storedParameters(value: unknown): Parameters | undefined {
+  const candidate = value as Partial<Parameters> | null;
+  if (!candidate || typeof candidate.prior !== 'number' || !candidate.m || !candidate.u) return undefined;
+  for (const field of FIELD_NAMES) {
+    for (const table of [candidate.m[field], candidate.u[field]]) {
+      if (!Array.isArray(table) || table.length !== FIELDS[field].length || !table.every((value) => typeof value === 'number' && value > 0)) return undefined;
+    }
   }
-  return { id: person.id, firstName, lastName, birthDate: text('birth_date'), city: text('city'), identifiers: person.identifiers };
+  return candidate as Parameters;
 }
 
-export async function runResolution(store: Store, options: { threshold?: number; actor: string }): Promise<RunReport> {
+function personRecords(people: PeopleColumns): PersonRecord[] {
+  const records = new Array<PersonRecord>(people.count);
+  for (let index = 0; index < people.count; index++) {
+    let firstName = people.firstName[index];
+    let lastName = people.lastName[index];
+    const full = people.fullName[index];
+    if ((!firstName || !lastName) && full) {
+      const parts = full.trim().split(/\s+/);
+      firstName ??= parts[0];
+      lastName ??= parts.length > 1 ? parts[parts.length - 1] : undefined;
+    }
+    records[index] = { id: people.ids[index]!, firstName, lastName, birthDate: people.birthDate[index], city: people.city[index], identifiers: people.identifiers[index]! };
+  }
+  return records;
+}
+
+function seconds(from: number, to = performance.now()): number {
+  return Math.round((to - from) / 10) / 100;
+}
+
+/** Ids are whole numbers as text: compare as numbers. */
+function olderId(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+export interface RunOptions {
+  threshold?: number;
+  actor: string;
+  /** Resolve every person record again (default: only the new and affected ones, once a model is stored). */
+  full?: boolean;
+  /** With `full`: estimate the model afresh (default) or, false, score with the stored one (a re-clustering). */
+  retrain?: boolean;
+}
+
+export async function runResolution(store: Store, options: RunOptions): Promise<RunReport> {
   const started = performance.now();
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const people = await loadPeople(store.db);
-  const decisions = await latestDecisions(store.db);
-  const result = resolve(people.map(personRecord), { threshold, decisions });
+  const people = await loadPeople(store);
+  const decisions: Decision[] = await latestDecisions(store.db);
+  const last = await lastResolutionRun(store.db);
+  const loaded = performance.now();
 
-  // For each member: its best-scoring pair inside its subject, as the reason it is there.
-  const best = new Map<string, ScoredPair>();
-  const clusterOf = new Map<string, number>();
-  result.clusters.forEach((cluster, index) => cluster.forEach((id) => clusterOf.set(id, index)));
-  for (const pair of result.pairs) {
-    if (clusterOf.get(pair.a) !== clusterOf.get(pair.b)) continue;
-    for (const id of [pair.a, pair.b]) if ((best.get(id)?.probability ?? -1) < pair.probability) best.set(id, pair);
+  // Incremental only with a model trained on a comparable store, at the same threshold.
+  let reason: string | undefined;
+  const stored = last ? storedParameters(last.parameters) : undefined;
+  if (options.full) reason = undefined;
+  else if (!last) reason = 'no earlier run';
+  else if (!stored) reason = 'the stored model does not fit this version';
+  else if (last.threshold !== threshold) reason = `threshold changed from ${last.threshold}`;
+  else if (people.count > 2 * last.trainedOn) reason = `people more than doubled since the model was trained (${last.trainedOn} → ${people.count})`;
+  const incremental = !options.full && reason === undefined && stored !== undefined && last !== undefined;
+
+  // Existing subjects as groups; which people to (re)resolve.
+  const count = people.count;
+  const groupOf = new Map<string, number>();
+  const groupIds: string[] = [];
+  const groups = new Int32Array(count).fill(-1);
+  const groupSize: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const subject = people.subject[index];
+    if (subject === null || subject === undefined) continue;
+    let group = groupOf.get(subject);
+    if (group === undefined) {
+      groupOf.set(subject, (group = groupIds.length));
+      groupIds.push(subject);
+      groupSize.push(0);
+    }
+    groups[index] = group;
+    groupSize[group]!++;
   }
-  const labelOf = new Map(people.map((person) => [person.id, typeof person.props['full_name'] === 'string' ? (person.props['full_name'] as string) : null]));
-  const subjects: NewSubject[] = result.clusters.map((cluster) => ({
-    label: cluster.map((id) => labelOf.get(id)).find((label) => label) ?? null,
-    members: cluster.map((id) => {
-      const pair = best.get(id);
-      const confirmed = decisions.some((d) => d.verdict === 'confirm' && (d.a === id || d.b === id));
-      return {
-        entityId: id,
-        score: cluster.length === 1 ? 1 : Math.max(pair?.probability ?? 0, confirmed ? 1 : 0),
-        reasons: pair ? [{ with: pair.a === id ? pair.b : pair.a, probability: pair.probability, fields: pair.reasons }] : confirmed ? [{ decision: 'confirmed by an analyst' }] : [],
-      };
-    }),
-  }));
+  const dirty = new Uint8Array(count);
+  if (incremental) {
+    for (let index = 0; index < count; index++) if (groups[index] === -1) dirty[index] = 1;
+    // A reject between two members of one subject splits it: its members are resolved again.
+    const indexOf = new Map(people.ids.map((id, index) => [id, index]));
+    const split = new Set<number>();
+    for (const decision of decisions) {
+      if (decision.verdict !== 'reject') continue;
+      const a = indexOf.get(decision.a);
+      const b = indexOf.get(decision.b);
+      if (a !== undefined && b !== undefined && groups[a]! >= 0 && groups[a] === groups[b]) split.add(groups[a]!);
+    }
+    if (split.size > 0) for (let index = 0; index < count; index++) if (split.has(groups[index]!)) dirty[index] = 1;
+  } else dirty.fill(1);
+  let resolved = 0;
+  for (let index = 0; index < count; index++) resolved += dirty[index]!;
+
+  const records = prepareRecords(personRecords(people));
+  const reuse = incremental || (options.full === true && options.retrain === false && stored !== undefined);
+  const result = resolve(records, incremental ? { threshold, decisions, parameters: stored, dirty, groups } : { threshold, decisions, parameters: reuse ? stored : undefined });
+  const plan = planSubjects(result, people, { incremental, dirty, groups, groupIds, groupSize, decisions });
+
   const run = randomUUID();
-  await replaceSubjects(store.db, run, subjects);
+  const planned = performance.now();
+  const { created } = await writeResolution(store, {
+    run: {
+      id: run,
+      mode: incremental ? 'incremental' : 'full',
+      threshold,
+      parameters: result.parameters,
+      trainedOn: reuse ? last!.trainedOn : count,
+      people: count,
+      resolved,
+      actor: options.actor,
+    },
+    subjects: plan.subjects,
+    reasons: plan.reasons,
+    released: plan.released,
+    replaceAll: !incremental,
+  });
   const report: RunReport = {
     run,
+    mode: incremental ? 'incremental' : 'full',
+    ...(reason && !options.full ? { reason } : {}),
     threshold,
-    people: people.length,
-    candidatePairs: result.pairs.length,
-    subjects: subjects.length,
-    linked: subjects.filter((subject) => subject.members.length > 1).length,
-    seconds: Math.round((performance.now() - started) / 10) / 100,
+    people: count,
+    resolved,
+    candidatePairs: result.pairs.count,
+    subjects: plan.subjectCount,
+    linked: plan.linked,
+    created,
+    changed: plan.subjects.length - created,
+    seconds: seconds(started),
+    phases: { load: seconds(started, loaded), resolve: seconds(loaded, planned), write: seconds(planned) },
   };
   await appendAudit(store.db, { actor: options.actor, action: 'resolve.run', details: { ...report } });
   return report;
+}
+
+/**
+ * Which subjects the run writes, and how: every cluster in a full run; in an incremental run the
+ * clusters with a resolved member or that joined existing subjects. Each takes the id of the
+ * existing subject it overlaps most (so a subject that is unchanged or grows keeps its id).
+ */
+function planSubjects(
+  result: Resolution,
+  people: PeopleColumns,
+  context: { incremental: boolean; dirty: Uint8Array; groups: Int32Array; groupIds: string[]; groupSize: number[]; decisions: readonly Decision[] },
+): { subjects: SubjectWrite[]; reasons: string[]; released: string[]; subjectCount: number; linked: number } {
+  const { cluster } = result;
+  const { dirty, groups, groupIds, groupSize } = context;
+  const count = cluster.length;
+  const members = new Map<number, number[]>();
+  const touched = new Set<number>();
+  const firstGroup = new Map<number, number>();
+  let subjectCount = 0;
+  let linked = 0;
+  const sizes = new Map<number, number>();
+  for (let index = 0; index < count; index++) sizes.set(cluster[index]!, (sizes.get(cluster[index]!) ?? 0) + 1);
+  for (const size of sizes.values()) {
+    subjectCount++;
+    if (size > 1) linked++;
+  }
+  for (let index = 0; index < count; index++) {
+    const root = cluster[index]!;
+    if (!context.incremental || dirty[index] === 1) touched.add(root);
+    const group = groups[index]!;
+    if (group >= 0) {
+      const seen = firstGroup.get(root);
+      if (seen === undefined) firstGroup.set(root, group);
+      else if (seen !== group) touched.add(root);
+    }
+  }
+  for (let index = 0; index < count; index++) {
+    const root = cluster[index]!;
+    if (!touched.has(root)) continue;
+    const list = members.get(root);
+    if (list) list.push(index);
+    else members.set(root, [index]);
+  }
+
+  // Ids: the existing subject with the largest share of a cluster, greedily, largest shares first.
+  const claims: { root: number; group: number; overlap: number }[] = [];
+  const involved = new Set<number>();
+  for (const [root, list] of members) {
+    const overlap = new Map<number, number>();
+    for (const index of list) if (groups[index]! >= 0) overlap.set(groups[index]!, (overlap.get(groups[index]!) ?? 0) + 1);
+    for (const [group, shared] of overlap) {
+      claims.push({ root, group, overlap: shared });
+      involved.add(group);
+    }
+  }
+  claims.sort((x, y) => y.overlap - x.overlap || (olderId(groupIds[x.group]!, groupIds[y.group]!) ? -1 : 1));
+  const idOf = new Map<number, number>();
+  const claimed = new Set<number>();
+  for (const claim of claims) {
+    if (idOf.has(claim.root) || claimed.has(claim.group)) continue;
+    idOf.set(claim.root, claim.group);
+    claimed.add(claim.group);
+  }
+  const released = [...involved].filter((group) => !claimed.has(group)).map((group) => groupIds[group]!);
+
+  const best = bestPairs(result);
+  const confirmed = new Set<string>();
+  for (const decision of context.decisions) {
+    if (decision.verdict !== 'confirm') continue;
+    confirmed.add(decision.a);
+    confirmed.add(decision.b);
+  }
+  // Reasons as texts per comparison pattern (the field weights), each written once.
+  const reasons: string[] = [];
+  const reasonOf = new Map<number, number>();
+  const reasonIndex = (k: number) => {
+    const code = result.pairs.pattern[k]!;
+    let index = reasonOf.get(code);
+    if (index === undefined) {
+      reasonOf.set(code, (index = reasons.length));
+      reasons.push(JSON.stringify(weights(comparisonOf(code), result.parameters)));
+    }
+    return index;
+  };
+  const subjects: SubjectWrite[] = [];
+  for (const [root, list] of members) {
+    const group = idOf.get(root);
+    const id = group === undefined ? null : groupIds[group]!;
+    const rows: MemberWrite[] = [];
+    for (const index of list) {
+      const entity = people.ids[index]!;
+      const k = best[index]!;
+      const wasAlone = groups[index]! >= 0 && groupSize[groups[index]!] === 1;
+      if (dirty[index] === 1 || (k >= 0 && wasAlone && list.length > 1)) {
+        if (list.length === 1) {
+          rows.push({ entity, score: 1, reason: -1, with: null, probability: null });
+          continue;
+        }
+        const probability = k >= 0 ? result.probability[result.pairs.pattern[k]!]! : 0;
+        const isConfirmed = confirmed.has(entity);
+        const other = k < 0 ? null : people.ids[result.pairs.a[k] === index ? result.pairs.b[k]! : result.pairs.a[k]!]!;
+        rows.push({ entity, score: Math.max(probability, isConfirmed ? 1 : 0), reason: k >= 0 ? reasonIndex(k) : isConfirmed ? -2 : -1, with: other, probability: k >= 0 ? probability : null });
+      } else if (groups[index] !== group) {
+        rows.push({ entity, score: null, reason: -1, with: null, probability: null }); // moves into the subject that absorbed its own
+      }
+    }
+    const label = list.map((index) => people.fullName[index]).find((name) => name) ?? null;
+    if (rows.length > 0 || id === null) subjects.push({ id, label, members: rows });
+  }
+  return { subjects, reasons, released, subjectCount, linked };
 }

@@ -159,6 +159,55 @@ export interface AuditTable {
   hash: string;
 }
 
+export interface MediaSignalTable {
+  entity_id: string;
+  agency_id: string;
+  case_id: string;
+  signal: string;
+  value: string;
+  quality: number | null;
+  computed_at: CreatedAt;
+}
+export interface MediaMatchTable {
+  id: Id;
+  signal: string;
+  entity_a: string;
+  case_a: string;
+  entity_b: string;
+  case_b: string;
+  distance: number;
+  found_at: CreatedAt;
+}
+export interface HashSetTable {
+  id: Id;
+  name: string;
+  kind: 'categorised' | 'known_good';
+  format: string;
+  file_name: string;
+  file_sha256: string;
+  entries: ColumnType<number, number | undefined, number>;
+  imported_by: string;
+  imported_at: CreatedAt;
+}
+export interface HashSetEntryTable {
+  set_id: string;
+  md5: string | null;
+  sha1: string | null;
+  sha256: string | null;
+  pdq: string | null;
+  category: string | null;
+  series: string | null;
+  victim_identified: boolean | null;
+  offender_identified: boolean | null;
+}
+export interface MediaCategoryTable {
+  id: Id;
+  agency_id: string;
+  sha256: string;
+  category: string;
+  decided_by: string;
+  decided_at: CreatedAt;
+}
 export interface Database {
   agencies: AgencyTable;
   cases: CaseTable;
@@ -173,6 +222,11 @@ export interface Database {
   subjects: SubjectTable;
   subject_members: SubjectMemberTable;
   audit_log: AuditTable;
+  media_signals: MediaSignalTable;
+  media_matches: MediaMatchTable;
+  hash_sets: HashSetTable;
+  hash_set_entries: HashSetEntryTable;
+  media_categories: MediaCategoryTable;
   match_decisions: {
     id: Id;
     entity_a: string;

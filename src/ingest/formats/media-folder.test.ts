@@ -34,8 +34,19 @@ describe('media-folder', () => {
       expect(identifier(record, 'sha1')).toBe(createHash('sha1').update(bytes).digest('hex'));
       expect(identifier(record, 'sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
       expect(record.props).toMatchObject({ bytes: bytes.length, relative_path: record.key, file_name: record.key.split('/').pop() });
-      expect(record.occurredAt).toBeNull();
-      expect(record.identifiers?.every((found) => found.role === 'content')).toBe(true);
+      expect(record.identifiers?.every((found) => found.role === 'content' || (found.type === 'camera_serial' && found.role === 'camera'))).toBe(true);
+    }
+    // A photo's time is an instant only when the camera wrote its offset (ExifTool's values).
+    const expected = JSON.parse(readFileSync(join(root, 'exiftool-expected-summary.json'), 'utf8')) as { SourceFile: string; DateTimeOriginal?: string; OffsetTimeOriginal?: string }[];
+    for (const photo of expected) {
+      const record = records.find((candidate) => candidate.key === photo.SourceFile.replace(/^\.\//, ''));
+      if (photo.DateTimeOriginal && photo.OffsetTimeOriginal) {
+        const local = photo.DateTimeOriginal.replace(/^(\d{4}):(\d{2}):(\d{2}) /, '$1-$2-$3T');
+        const instant = new Date(`${local}${photo.OffsetTimeOriginal}`).getTime();
+        expect(Math.abs((record?.occurredAt?.getTime() ?? 0) - instant), photo.SourceFile).toBeLessThan(1000);
+      } else if (!photo.DateTimeOriginal) {
+        expect(record?.occurredAt ?? null, photo.SourceFile).toBeNull();
+      }
     }
     const byKey = new Map(records.map((record) => [record.key, record]));
     expect(byKey.get('metadata-extractor-images/heic/IMG_2927.HEIC')?.props.mime_type).toBe('image/heic');

@@ -1,11 +1,14 @@
 /**
  * A folder of media files as a source: walked recursively in a stable (sorted) order, each file
  * read once for md5, sha1 and sha256 together, one 'media' record per file keyed by relative path.
+ * Images also get their PDQ perceptual hash and EXIF (camera, serial number, capture time, GPS);
+ * an image that cannot be decoded still loads with its file hashes, and the reason is kept.
  */
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import { hashFile } from '../../media/index.ts';
+import { hashFile, inspectExif, pdqFromFile, type ExifSummary } from '../../media/index.ts';
+import type { IdentifierType } from '../../model/index.ts';
 import type { ParsedItem, ParseInput, Sample, SourceFormat } from '../types.ts';
 
 const EXTENSION_TYPES: Readonly<Record<string, string>> = {
@@ -104,22 +107,72 @@ async function* parseMediaFolder(input: ParseInput): AsyncGenerator<ParsedItem> 
     }
     const fileName = entry.relativePath.slice(entry.relativePath.lastIndexOf('/') + 1);
     const role = 'content';
-    yield {
-      type: 'record',
-      record: {
-        kind: 'media',
-        key: entry.relativePath,
-        occurredAt: null,
-        text: null,
-        props: { file_name: fileName, bytes: hashes.bytes, relative_path: entry.relativePath, mime_type: mimeTypeOf(hashes.head ?? Buffer.alloc(0), fileName) },
-        identifiers: [
-          { type: 'md5', raw: hashes.md5, role },
-          { type: 'sha1', raw: hashes.sha1, role },
-          { type: 'sha256', raw: hashes.sha256, role },
-        ],
-      },
-    };
+    const mimeType = mimeTypeOf(hashes.head ?? Buffer.alloc(0), fileName);
+    const props: Record<string, unknown> = { file_name: fileName, bytes: hashes.bytes, relative_path: entry.relativePath, mime_type: mimeType, md5: hashes.md5, sha1: hashes.sha1, sha256: hashes.sha256 };
+    const identifiers: { type: IdentifierType; raw: string; role: string }[] = [
+      { type: 'md5' as const, raw: hashes.md5, role },
+      { type: 'sha1' as const, raw: hashes.sha1, role },
+      { type: 'sha256' as const, raw: hashes.sha256, role },
+    ];
+    let occurredAt: Date | null = null;
+    if (PERCEPTUAL_TYPES.has(mimeType)) {
+      const signals = await imageSignals(entry.path);
+      Object.assign(props, signals.props);
+      identifiers.push(...signals.identifiers);
+      occurredAt = signals.occurredAt;
+    }
+    yield { type: 'record', record: { kind: 'media', key: entry.relativePath, occurredAt, text: null, props, identifiers } };
   }
+}
+
+/** Image types sharp decodes for PDQ; video and documents get file hashes only. */
+const PERCEPTUAL_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/tiff', 'image/heif', 'image/heic', 'image/bmp']);
+
+interface ImageSignals {
+  props: Record<string, unknown>;
+  identifiers: { type: 'pdq' | 'camera_serial'; raw: string; role: string }[];
+  occurredAt: Date | null;
+}
+
+/** PDQ and EXIF of one image; what cannot be read is noted, never fatal. */
+async function imageSignals(path: string): Promise<ImageSignals> {
+  const props: Record<string, unknown> = {};
+  const identifiers: ImageSignals['identifiers'] = [];
+  let occurredAt: Date | null = null;
+  try {
+    const pdq = await pdqFromFile(path);
+    props['width'] = pdq.width;
+    props['height'] = pdq.height;
+    props['pdq'] = pdq.hash;
+    props['pdq_quality'] = pdq.quality;
+    identifiers.push({ type: 'pdq', raw: pdq.hash, role: 'content' });
+  } catch (error) {
+    props['pdq_problem'] = `cannot decode the image: ${(error as Error).message.split('\n')[0]}`;
+  }
+  const inspected = await inspectExif(path);
+  const exif: ExifSummary | null = inspected.exif;
+  if (exif) {
+    const set = (name: string, value: string | number | undefined) => {
+      if (value !== undefined && value !== '') props[name] = value;
+    };
+    set('camera_make', exif.make);
+    set('camera_model', exif.model);
+    set('camera_serial', exif.serialNumber);
+    set('lens', exif.lensModel);
+    set('captured_at', exif.captureTime ?? exif.dateTimeOriginal);
+    set('software', exif.software);
+    if (exif.gps) {
+      props['gps_latitude'] = exif.gps.latitude;
+      props['gps_longitude'] = exif.gps.longitude;
+    }
+    if (exif.serialNumber) identifiers.push({ type: 'camera_serial', raw: `${exif.make ?? ''}:${exif.serialNumber}`, role: 'camera' });
+    // A capture time is an instant only when the camera wrote its offset; otherwise it stays text.
+    if (exif.captureTime && /[+-]\d{2}:\d{2}$|Z$/.test(exif.captureTime)) {
+      const time = new Date(exif.captureTime);
+      if (!Number.isNaN(time.getTime())) occurredAt = time;
+    }
+  }
+  return { props, identifiers, occurredAt };
 }
 
 export const mediaFolderFormat: SourceFormat = {

@@ -7,12 +7,20 @@ import * as foundation from './0001_foundation.ts';
 import * as ingest from './0002_ingest.ts';
 import * as search from './0003_search.ts';
 import * as decisions from './0004_decisions.ts';
+import * as resolutionIncremental from './0005_resolution_incremental.ts';
+import * as media from './0006_media.ts';
+import * as access from './0007_access.ts';
+import * as hashSetAccess from './0008_hash_set_access.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_ingest': ingest,
   '0003_search': search,
   '0004_decisions': decisions,
+  '0005_resolution_incremental': resolutionIncremental,
+  '0006_media': media,
+  '0007_access': access,
+  '0008_hash_set_access': hashSetAccess,
 };
 
 export const migrationProvider: MigrationProvider = {

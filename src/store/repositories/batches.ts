@@ -334,6 +334,7 @@ export async function finaliseSource(db: Kysely<Database>, scope: CaseScope, sou
         UNION ALL SELECT 'renamed_to', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'room_event' AND event = 'nick'
         UNION ALL SELECT 'paid', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'transaction'
         UNION ALL SELECT 'sighted_at', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'sighting'
+        UNION ALL SELECT 'located_at', actor_id, target_id, d.* FROM derived d WHERE target_id IS NOT NULL AND kind = 'media'
       )
       INSERT INTO links (agency_id, case_id, kind, from_entity_id, to_entity_id, weight, evidence, props, first_seen, last_seen)
       SELECT ${scope.agencyId}, ${scope.caseId}, p.link, p.a, p.b, count(*), (array_agg(p.id ORDER BY p.id))[1:${EVIDENCE_LIMIT}],
@@ -352,7 +353,8 @@ export async function finaliseSource(db: Kysely<Database>, scope: CaseScope, sou
         (p.link = 'messaged' AND fa.kind = 'account' AND fb.kind IN ('chat_room', 'account')) OR
         (p.link = 'renamed_to' AND fa.kind = 'account' AND fb.kind = 'account') OR
         (p.link = 'paid' AND fa.kind IN ('person', 'account') AND fb.kind = 'merchant') OR
-        (p.link = 'sighted_at' AND fa.kind = 'device' AND fb.kind IN ('device', 'location')))
+        (p.link = 'sighted_at' AND fa.kind = 'device' AND fb.kind IN ('device', 'location')) OR
+        (p.link = 'located_at' AND fa.kind = 'media' AND fb.kind = 'location'))
       GROUP BY p.link, p.a, p.b`.execute(trx);
     await trx.updateTable('sources').set({ status: 'complete', completed_at: new Date() }).where('id', '=', sourceId).execute();
     if (audit) await appendAuditIn(trx, audit);

@@ -1,0 +1,17 @@
+const t0 = performance.now();
+const { openStore, isInitialised, storeStats } = await import('./src/store/index.ts');
+const t1 = performance.now();
+const access = await import('./src/access/index.ts');
+const t2 = performance.now();
+const store = await openStore('/tmp/cx-serve/db');
+const t3 = performance.now();
+await isInitialised(store.db);
+const admin = await access.ensureLocalAdmin(store.db);
+const t4 = performance.now();
+const acting = await access.actAs(store, { id: admin.user.id, name: admin.user.name });
+const t5 = performance.now();
+await storeStats(acting.db);
+const t6 = performance.now();
+await acting.close();
+const t7 = performance.now();
+console.log({ importStore: t1 - t0, importAccess: t2 - t1, open: t3 - t2, auth: t4 - t3, actAs: t5 - t4, stats: t6 - t5, close: t7 - t6 });

@@ -1,0 +1,266 @@
+/**
+ * The shapes the API sends, as the web app reads them. They mirror the server's types (named in
+ * each comment) rather than importing them: the server's modules pull in Node and the database.
+ * Fields the app does not need are left out; optional ones are marked so, because a screen must
+ * still render when a newer or older server leaves one out.
+ */
+
+export interface User {
+  id: string;
+  name: string;
+  role: 'analyst' | 'supervisor' | 'auditor' | 'admin' | (string & {});
+  agency: string | null;
+}
+
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+/** A case as listed (store/repositories/stats.ts CaseStats, plus whatever the API adds). */
+export interface CaseSummary {
+  ref: string;
+  agency: string;
+  title?: string | null;
+  officer?: string | null;
+  status?: string | null;
+  openedAt?: string | null;
+  sources?: number;
+  records?: number;
+  entities?: number;
+  links?: number;
+}
+
+/** One source with its chain of custody. */
+export interface SourceView {
+  id: string;
+  file?: string;
+  originalName?: string;
+  format?: string | null;
+  sha256?: string | null;
+  size?: number | null;
+  addedBy?: string | null;
+  addedAt?: string | null;
+  from?: string | null;
+  status?: string | null;
+  records?: number | null;
+  rejects?: number | null;
+  [key: string]: unknown;
+}
+
+export interface CaseDetail extends Omit<CaseSummary, 'sources'> {
+  sources?: SourceView[] | number;
+}
+
+export interface RejectView {
+  line?: number | null;
+  reason: string;
+  raw?: string | null;
+  file?: string | null;
+}
+
+export interface Job {
+  id: string;
+  state?: string;
+  status?: string;
+  phase?: string;
+  done?: number;
+  total?: number | null;
+  records?: number;
+  rejects?: number;
+  error?: string | null;
+  detail?: string | null;
+  source?: string | null;
+  [key: string]: unknown;
+}
+
+/** search/search.ts RecordHit */
+export interface RecordHit {
+  id: string;
+  case: string;
+  agency: string;
+  kind: string;
+  occurredAt: string | null;
+  actor: string | null;
+  snippet: string;
+  score: number;
+  source: { id: string; file: string; line: number | null };
+}
+
+/** search/search.ts EntityHit */
+export interface EntityHit {
+  id: string;
+  case: string;
+  agency: string;
+  kind: string;
+  label: string;
+  matched: string;
+  score: number;
+}
+
+/** search/search.ts SearchResult */
+export interface SearchResult {
+  records: { total: number; more: boolean; hits: RecordHit[] };
+  entities: EntityHit[];
+}
+
+/** analysis/graph-data.ts */
+export interface GraphNode {
+  id: string;
+  kind: string;
+  label: string;
+  caseRef?: string;
+  agency?: string;
+  identifierType?: string;
+  props: Record<string, unknown>;
+}
+
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  kind: string;
+  directed: boolean;
+  weight: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  caseRef?: string;
+  props: Record<string, unknown>;
+}
+
+/** analysis/neighbourhood.ts Neighbourhood */
+export interface Neighbourhood {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  hubs?: { id: string; degree: number }[];
+  truncated?: boolean;
+}
+
+/** analysis/paths.ts Path */
+export interface GraphPath {
+  nodes: GraphNode[];
+  steps: { from: string; to: string; evidence: GraphEdge[] }[];
+  length: number;
+}
+
+/** analysis/similarity.ts SimilarCase */
+export interface SimilarCase {
+  case: string;
+  agency: string;
+  score: number;
+  reasons: string[];
+  shared: { what: string; type?: string; label: string; cases?: number; weight: number }[];
+}
+
+/** analysis/timeline.ts */
+export interface TimelineEntry {
+  record: string;
+  at: string | null;
+  kind: string;
+  case: string;
+  actor: string | null;
+  target: string | null;
+  room: string | null;
+  text: string | null;
+  source: { file: string; line: number | null };
+}
+
+export interface Timeline {
+  of: { kind: string; id: string; label: string };
+  total: number;
+  entries: TimelineEntry[];
+}
+
+export interface Place {
+  label: string;
+  latitude: number | null;
+  longitude: number | null;
+  from: string;
+  entity: string;
+  case: string;
+}
+
+/** media/case-hits.ts MediaHit / MediaHits */
+export interface MediaHit {
+  where: 'case' | 'hash_set';
+  signal: string;
+  distance: number;
+  case?: string;
+  agency?: string;
+  entity?: string;
+  file?: string;
+  set?: string;
+  category?: string | null;
+}
+
+export interface MediaItem {
+  entity: string;
+  file: string;
+  sha256: string;
+  md5?: string | null;
+  pdq?: string | null;
+  quality?: number | null;
+  category?: string | null;
+  size?: number | null;
+  width?: number | null;
+  height?: number | null;
+  takenAt?: string | null;
+  device?: string | null;
+  [key: string]: unknown;
+}
+
+/** store/repositories/resolution.ts SubjectView; reasons as resolve/run.ts writes them. */
+export interface MatchReason {
+  with?: string;
+  probability?: number;
+  fields?: { field: string; level: string; weight: number }[];
+  decision?: string;
+}
+
+export interface SubjectMember {
+  entity: string;
+  kind: string;
+  case: string;
+  source: string | null;
+  key: string;
+  label: string;
+  score: number | null;
+  reasons: MatchReason[] | null;
+}
+
+export interface Subject {
+  id: string;
+  label: string | null;
+  members: SubjectMember[];
+}
+
+export interface CommunitySummary {
+  id: number;
+  size: number;
+  leading?: { id: string; label: string; kind: string; caseRef?: string }[];
+  cases?: string[];
+  agencies?: string[];
+}
+
+export interface CentralNode {
+  id: string;
+  label: string;
+  kind: string;
+  caseRef?: string;
+  degree: number;
+  strength?: number;
+  pagerank?: number;
+  betweenness?: number;
+  score?: number;
+}
+
+export interface AuditEntry {
+  id?: string;
+  at?: string;
+  actor?: string;
+  action: string;
+  target?: string | null;
+  case?: string | null;
+  details?: unknown;
+  [key: string]: unknown;
+}
