@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../model/index.ts';
 import { appendAudit, listSubjects, recordDecision } from '../store/index.ts';
-import { currentActor, withStore, type StoreOptions } from './context.ts';
+import { currentActor, withNodeWork, withStore, type StoreOptions } from './context.ts';
 import { emit, table, type OutputOptions } from './output.ts';
 
 const resolveModule = () => import('../resolve/index.ts');
@@ -27,7 +27,8 @@ export function registerResolve(program: Command): void {
     .action(async (options: OutputOptions & { threshold?: string; full?: boolean }, command: Command) => {
       const threshold = parseThreshold(options.threshold);
       const { runResolution } = await resolveModule();
-      const report = await withStore(command.optsWithGlobals<StoreOptions>(), 'initialised', (store) => runResolution(store, { threshold, actor: currentActor(), full: options.full === true }));
+      // Resolution reads and writes across every agency: the node's work, as the store's owner.
+      const report = await withNodeWork(command.optsWithGlobals<StoreOptions>(), 'resolution', (store, actor) => runResolution(store, { threshold, actor: actor.name, full: options.full === true }));
       emit(options, report, (r) =>
         [
           r.mode === 'full'
