@@ -4,14 +4,10 @@
  * projection would cost seconds). The same rules as `neighbourhood()`: identifiers used by more
  * than `hubDegree` entities are shown but not expanded through.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database } from '../store/index.ts';
+import { sql, type Kysely } from 'kysely';
+import { visibleCases as visible, type Database } from '../store/index.ts';
 import type { Neighbourhood, NeighbourhoodOptions } from './neighbourhood.ts';
 import { loadProjection, type ProjectionOptions } from './projection.ts';
-
-function visible(column: string, visibleCaseIds: readonly string[] | undefined): RawBuilder<unknown> {
-  return visibleCaseIds === undefined ? sql`true` : sql`${sql.ref(column)} = ANY(${[...visibleCaseIds]}::bigint[])`;
-}
 
 const ids = (prefix: string, nodes: Iterable<string>) => [...nodes].filter((node) => node.startsWith(prefix)).map((node) => node.slice(prefix.length));
 

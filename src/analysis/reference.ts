@@ -8,11 +8,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ExtractContext } from '../extract/index.ts';
 import { UserError } from '../model/index.ts';
 import { parseQuery } from '../search/index.ts';
-import type { Database } from '../store/index.ts';
-
-function visible(column: string, visibleCaseIds: readonly string[] | undefined): RawBuilder<unknown> {
-  return visibleCaseIds === undefined ? sql`true` : sql`${sql.ref(column)} = ANY(${[...visibleCaseIds]}::bigint[])`;
-}
+import { visibleCases as visible, type Database } from '../store/index.ts';
 
 export interface FoundNode {
   id: string;

@@ -8,9 +8,9 @@
  * Carrier-NAT addresses are capped so that shared IPs alone never reach MIN_SCORE: the ground
  * truth says a shared NAT address does not connect two cases, and neither should we.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { UserError } from '../model/index.ts';
-import type { Database } from '../store/index.ts';
+import { visibleCases as visible, type Database } from '../store/index.ts';
 import { round } from './centrality.ts';
 import { identifierValueWeight } from './strength.ts';
 
@@ -68,10 +68,6 @@ const PLURAL: Record<string, [string, string]> = {
 function rarity(df: number, visibleCases: number): number {
   const n = Math.max(visibleCases, 3);
   return Math.max(0, Math.log(n / Math.max(df, 2)) / Math.log(n / 2));
-}
-
-function visible(column: string, visibleCaseIds: readonly string[] | undefined): RawBuilder<unknown> {
-  return visibleCaseIds === undefined ? sql`true` : sql`${sql.ref(column)} = ANY(${[...visibleCaseIds]}::bigint[])`;
 }
 
 function month(date: Date): string {

@@ -8,7 +8,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { UserError } from '../model/index.ts';
-import type { Database } from '../store/index.ts';
+import { visibleCases as visible, type Database } from '../store/index.ts';
 
 export interface TimelineEntry {
   record: string;
@@ -44,10 +44,6 @@ export interface Place {
   from: 'location' | 'exif' | 'address' | 'merchant';
   entity: string;
   case: string;
-}
-
-function visible(column: string, visibleCaseIds: readonly string[] | undefined): RawBuilder<unknown> {
-  return visibleCaseIds === undefined ? sql`true` : sql`${sql.ref(column)} = ANY(${[...visibleCaseIds]}::bigint[])`;
 }
 
 /** What a timeline is of: a case reference, a subject (`s12` or `subject:12`) or an entity (`e34`). */

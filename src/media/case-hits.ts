@@ -4,9 +4,9 @@
  * hash sets (exact MD5/SHA-1/SHA-256, or PDQ). Files on a known-good list are left out. Only
  * hashes and metadata come back — never an image.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { UserError } from '../model/index.ts';
-import type { Database } from '../store/index.ts';
+import { visibleCases as visible, type Database } from '../store/index.ts';
 import { hexToWords, PDQ_MATCH_THRESHOLD, PDQ_MIN_QUALITY, PDQ_WORDS } from './pdq/hamming.ts';
 import { approximateDihedralWords, PDQ_DIHEDRAL_NAMES } from './pdq/hash.ts';
 import { PdqIndex } from './pdq/index-mih.ts';
@@ -29,10 +29,6 @@ export interface MediaHit {
 export interface MediaHits {
   media: { entity: string; file: string; sha256: string; pdq: string | null; quality: number | null; category: string | null };
   hits: MediaHit[];
-}
-
-function visible(column: string, visibleCaseIds: readonly string[] | undefined): RawBuilder<unknown> {
-  return visibleCaseIds === undefined ? sql`true` : sql`${sql.ref(column)} = ANY(${[...visibleCaseIds]}::bigint[])`;
 }
 
 export async function mediaHits(

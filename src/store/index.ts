@@ -16,3 +16,4 @@ export * from './repositories/audit.ts';
 export * from './repositories/batches.ts';
 export * from './repositories/resolution.ts';
 export * from './repositories/stats.ts';
+export { visibleCases } from './visible.ts';
