@@ -12,13 +12,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import {
   compactBetweenness,
+  compactBetweennessParallel,
   compactFromEdges,
   compactPagerank,
   detectCommunities,
@@ -67,6 +68,12 @@ function time<T>(work: () => T): { seconds: number; result: T } {
   return { seconds: Math.round(performance.now() - start) / 1000, result };
 }
 
+async function timeAsync<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+  const start = performance.now();
+  const result = await work();
+  return { seconds: Math.round(performance.now() - start) / 1000, result };
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -89,16 +96,19 @@ try {
   });
   const louvainTime = time(() => louvain.detailed(graphologyBuild.result, { getEdgeWeight: 'strength', rng: seededRandom(1) }));
   const smallCsr = compactFromEdges(10_000, small.sources, small.targets);
-  const exact = time(() => compactBetweenness(smallCsr, { exactUpTo: 10_000 }));
-  const sampled = time(() => compactBetweenness(csr.result, { exactUpTo: 0, samples: 256 }));
+  const exactOneThread = time(() => compactBetweenness(smallCsr, { exactUpTo: 10_000 }));
+  const exact = await timeAsync(() => compactBetweennessParallel(smallCsr, { exactUpTo: 10_000 }));
+  const sampled = await timeAsync(() => compactBetweennessParallel(csr.result, { exactUpTo: 0, samples: 256 }));
 
+  console.log(`Crosslink: PageRank ${pagerank.seconds} s, Louvain ${louvainTime.seconds} s, exact betweenness ${exact.seconds} s (${exactOneThread.seconds} s on one thread), sampled ${sampled.seconds} s`);
   const skipPeers = args.includes('--no-peers');
   if (!skipPeers) console.log('Running the peers (NetworkX, igraph)…');
   const peerRun = skipPeers ? { status: 0, stdout: '{}', stderr: '' } : spawnSync('/usr/bin/python3', [fileURLToPath(new URL('./peers/graph_peers.py', import.meta.url)), join(scratch, 'large.txt'), join(scratch, 'small.txt'), ...(args.includes('--networkx-louvain') ? ['--networkx-louvain'] : [])], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
-  const peers = peerRun.status === 0 ? (JSON.parse(peerRun.stdout.trim().split('\n').pop()!) as Record<string, number | string>) : {};
+  // One JSON line per figure as the peers measure it: a run stopped early keeps what it got.
+  const peers: Record<string, number | string> = Object.assign({}, ...peerRun.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, number | string>));
   if (peerRun.status !== 0) console.log(`peers failed: ${peerRun.stderr.slice(-500)}`);
   const peer = (name: string) => (typeof peers[name] === 'number' ? `${peers[name]} s` : (peers[name] ?? 'not run'));
 
@@ -107,8 +117,8 @@ try {
   console.log('|---|---:|---:|---:|');
   console.log(`| PageRank (damping 0.85) | ${pagerank.seconds} s (+ ${csr.seconds} s to build the typed-array graph) | ${peer('igraph_pagerank')} | ${peer('networkx_pagerank')} |`);
   console.log(`| Louvain | ${louvainTime.seconds} s (modularity ${louvainTime.result.modularity.toFixed(3)}; + ${graphologyBuild.seconds} s to build the graphology graph) | ${peer('igraph_louvain')} | ${peer('networkx_louvain')} |`);
-  console.log(`| exact betweenness, 10k / 50k | ${exact.seconds} s | ${peer('igraph_betweenness_exact_small')} | ${peer('networkx_betweenness_exact_small')} |`);
-  console.log(`| sampled betweenness, 100k / 1M | ${sampled.seconds} s for 256 sources (${Math.round((sampled.seconds / 256) * 1000)} ms per source) | — | ${peer('networkx_betweenness_16_sources_large')} for 16 sources |`);
+  console.log(`| exact betweenness, 10k / 50k | ${exact.seconds} s on ${availableParallelism()} threads (${exactOneThread.seconds} s on one) | ${peer('igraph_betweenness_exact_small')} | ${peer('networkx_betweenness_exact_small')} |`);
+  console.log(`| sampled betweenness, 100k / 1M | ${sampled.seconds} s for 256 sources on ${availableParallelism()} threads | — | ${peer('networkx_betweenness_16_sources_large')} for 16 sources |`);
 
   const world = arg(args, '--world', '');
   if (world) {
@@ -124,7 +134,7 @@ try {
       const loadSeconds = Math.round(performance.now() - start) / 1000;
       const graph: AnalysisGraph = projection.graph;
       const communities = time(() => detectCommunities(projection));
-      const central = time(() => centrality(projection, { limit: 10 }));
+      const central = await timeAsync(() => centrality(projection, { limit: 10 }));
       const accounts = graph.filterNodes((_node, attributes) => attributes.kind === 'account');
       const random = seededRandom(5);
       const pick = () => accounts[Math.floor(random() * accounts.length)]!;

@@ -2,22 +2,26 @@
  * PDQ (issue 6): hashing throughput and exact matching speed, with the C/C++ reference figures
  * (measured elsewhere on this machine kind) printed beside ours.
  *
- *   npm run bench -- media [--only hash|match] [--count 1000] [--seed 6] [--rounds 3]
+ *   npm run bench -- media [--only hash|match] [--count 1000] [--seed 6] [--rounds 3] [--threads N]
  *                          [--stored 1000000] [--queries 10000] [--brute 200] [--brute-dihedral 25]
  *
  * (a) Hashing, one process: the 26 PDQ reference images and `--count` generated 1–2 MP JPEGs
  *     (gradients, shapes and noise; cached in the temp folder per seed and count). Sequential
- *     (decode, then hash) and pipelined (the next decode on sharp's thread while this one hashes).
+ *     (decode, then hash), pipelined (the next decode on sharp's thread while this one hashes) and
+ *     on every core (a worker thread per core, `--threads`). Beside them, the C++ tool's recorded
+ *     rate and its decode step (ImageMagick `convert FILE pnm:-`) timed here, when installed.
  * (b) Matching: `--queries` random query hashes against `--stored` stored ones, with near neighbours
  *     planted at known distances (and some planted as rotated/mirrored copies, found only by the
  *     dihedral queries); index build and query times, and recall against brute force on the first
  *     `--brute` queries (`--brute-dihedral` for the 8-variant queries).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { decodeForPdq, pdqFromFile, pdqFromFiles } from '../src/media/pdq/decode.ts';
+import { PdqWorkerPool, pdqFromFilesOnThreads } from '../src/media/pdq/worker-pool.ts';
 import { PDQ_WORDS } from '../src/media/pdq/hamming.ts';
 import { approximateDihedralWords, PDQ_DIHEDRAL_NAMES, pdqFromPixels } from '../src/media/pdq/hash.ts';
 import { bruteForceMatches, PdqIndex } from '../src/media/pdq/index-mih.ts';
@@ -112,6 +116,8 @@ async function generatedJpegs(count: number, seed: number): Promise<string[]> {
 interface HashRates {
   sequential: number;
   pipelined: number;
+  /** Every core: a worker thread per core, each decoding and hashing whole files. */
+  threaded: number;
   decodeMs: number;
   decodeCpuMs: number;
   coreMs: number;
@@ -119,16 +125,39 @@ interface HashRates {
   megapixels: number;
 }
 
-/** Row of the hashing table; the last columns are what CPU times allow on an idle machine. */
-function hashRow(name: string, count: number, r: HashRates, peer: number): string {
-  const idleSequential = 1000 / (r.decodeCpuMs + r.coreCpuMs);
-  const idlePipelined = 1000 / Math.max(r.decodeCpuMs, r.coreCpuMs);
-  return `| ${name} | ${count} | ${fmt(r.megapixels, 2)} | ${fmt(r.sequential)} | ${fmt(r.pipelined)} | ${fmt(r.decodeMs)} / ${fmt(r.decodeCpuMs)} | ${fmt(r.coreMs)} / ${fmt(r.coreCpuMs)} | ${fmt(idleSequential)} / ${fmt(idlePipelined)} | ${peer} | ${fmt(r.pipelined / peer, 2)} |`;
+/** Row of the hashing table: ours three ways, the recorded peer, and the peer's own decode step timed here. */
+function hashRow(name: string, count: number, r: HashRates, peer: number, magick: number | undefined): string {
+  const bound = magick === undefined ? 'not run' : `${fmt(magick)} (ours ${fmt(r.threaded / magick, 2)}×)`;
+  return `| ${name} | ${count} | ${fmt(r.megapixels, 2)} | ${fmt(r.sequential)} | ${fmt(r.pipelined)} | **${fmt(r.threaded)}** | ${fmt(r.decodeCpuMs)} | ${fmt(r.coreCpuMs)} | ${peer} (ours ${fmt(r.threaded / peer, 2)}×) | ${bound} |`;
 }
 
-async function hashRates(files: string[], rounds: number): Promise<HashRates> {
+/** Debian's ImageMagick 6 (the C++ reference tool decodes with `convert FILE pnm:-`), when installed. */
+function findImageMagick(): string | undefined {
+  for (const candidate of ['/usr/bin/convert-im6.q16', '/usr/bin/convert']) {
+    const run = spawnSync(candidate, ['-version'], { encoding: 'utf8' });
+    if (run.status === 0 && run.stdout.includes('ImageMagick')) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The C++ tool's first step alone, on this machine in this run: `convert FILE pnm:-` per file, as
+ * its CImg loader runs it. The tool then resizes and hashes too, so its rate is at most this.
+ */
+function imageMagickRate(convert: string | undefined, files: string[]): number | undefined {
+  if (!convert) return undefined;
+  const start = performance.now();
+  for (const file of files) {
+    const run = spawnSync(convert, [file, 'pnm:-'], { maxBuffer: 1 << 28 });
+    if (run.status !== 0) throw new Error(`${convert} ${file}: ${run.stderr.toString().trim()}`);
+  }
+  return files.length / seconds(start);
+}
+
+async function hashRates(files: string[], rounds: number, pool: PdqWorkerPool): Promise<HashRates> {
   const sequential: number[] = [];
   const pipelined: number[] = [];
+  const threaded: number[] = [];
   for (let round = 0; round < rounds; round++) {
     let start = performance.now();
     for (const file of files) await pdqFromFile(file);
@@ -136,6 +165,9 @@ async function hashRates(files: string[], rounds: number): Promise<HashRates> {
     start = performance.now();
     for await (const item of pdqFromFiles(files)) if (!item.ok) throw item.error;
     pipelined.push(files.length / seconds(start));
+    start = performance.now();
+    for await (const item of pdqFromFilesOnThreads(files, { pool })) if (!item.ok) throw item.error;
+    threaded.push(files.length / seconds(start));
   }
   // Decode and core separately, on a sample (decoded pixels of all files would not fit in memory),
   // in wall and CPU time: on a shared machine CPU time shows what an idle one would do.
@@ -165,7 +197,7 @@ async function hashRates(files: string[], rounds: number): Promise<HashRates> {
     coreCpu += median(coreCpuRuns);
   }
   const n = sample.length;
-  return { sequential: median(sequential), pipelined: median(pipelined), decodeMs: decode / n, decodeCpuMs: decodeCpu / n, coreMs: core / n, coreCpuMs: coreCpu / n, megapixels: megapixels / n };
+  return { sequential: median(sequential), pipelined: median(pipelined), threaded: median(threaded), decodeMs: decode / n, decodeCpuMs: decodeCpu / n, coreMs: core / n, coreCpuMs: coreCpu / n, megapixels: megapixels / n };
 }
 
 function cpuMs(since: NodeJS.CpuUsage): number {
@@ -177,21 +209,29 @@ async function benchHashing(args: string[]): Promise<void> {
   const count = Number(arg(args, '--count', '1000'));
   const seed = Number(arg(args, '--seed', '6'));
   const rounds = Number(arg(args, '--rounds', '3'));
+  const threads = Number(arg(args, '--threads', String(availableParallelism())));
+  const convert = findImageMagick();
   const reference = readdirSync(REFERENCE_IMAGES).sort().map((name) => REFERENCE_IMAGES + name);
   const generated = await generatedJpegs(count, seed);
-  // Warm up the JIT and sharp before timing.
+  // Warm up the JIT and sharp before timing, and start the worker threads once (about a second,
+  // paid once per process: ingest and `crosslink hash` keep one pool for a whole batch).
   for (const file of reference) await pdqFromFile(file);
+  const poolStart = performance.now();
+  const pool = new PdqWorkerPool(threads);
+  for await (const item of pdqFromFilesOnThreads(reference, { pool })) if (!item.ok) throw item.error;
+  process.stderr.write(`started ${threads} hashing threads and hashed the reference set once in ${fmt(seconds(poolStart), 2)} s\n`);
   console.log(`\nPDQ hashing, one process (Node ${process.version}, sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}), median of ${rounds} rounds\n`);
-  console.log('| set | images | mean MP | sequential img/s | pipelined img/s | decode ms/img wall / CPU | hash core ms/img wall / CPU | from CPU times (2 idle cores): sequential / pipelined img/s | C++ peer img/s | ratio (pipelined / peer) |');
+  console.log(`| set | images | mean MP | sequential img/s | pipelined img/s | ${threads} threads img/s | decode ms CPU | hash core ms CPU | C++ tool img/s (recorded) | ImageMagick decode alone, here img/s (bound on the C++ tool) |`);
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const [name, files, peer] of [
     ['PDQ reference images', reference, PEERS.cppReferenceSet],
     [`generated JPEGs (seed ${seed})`, generated, PEERS.cppBridge],
   ] as const) {
-    console.log(hashRow(name, files.length, await hashRates(files, rounds), peer));
+    console.log(hashRow(name, files.length, await hashRates(files, rounds, pool), peer, imageMagickRate(convert, files.slice(0, 100))));
   }
   const bridge = REFERENCE_IMAGES + 'bridge-1-original.jpg';
-  console.log(hashRow('bridge-1-original.jpg ×30 (1600×1004)', 30, await hashRates(Array(30).fill(bridge) as string[], rounds), PEERS.cppBridge));
+  const bridges = Array(30).fill(bridge) as string[];
+  console.log(hashRow('bridge-1-original.jpg ×30 (1600×1004)', 30, await hashRates(bridges, rounds, pool), PEERS.cppBridge, imageMagickRate(convert, bridges)));
   // The C++ core figure is for 512×512 input (its CLI resizes first): time ours on the same size.
   const square = await decodeForPdq(REFERENCE_IMAGES + 'square-512x512.jpg');
   const squareRuns: number[] = [];
@@ -202,6 +242,7 @@ async function benchHashing(args: string[]): Promise<void> {
   }
   console.log(`\nHash core on 512×512 pixels (square-512x512.jpg, decoded once): ${fmt(median(squareRuns), 2)} ms/img = ${fmt(1000 / median(squareRuns), 0)} img/s (C++ core alone: ${PEERS.cppCore} img/s, ratio ${fmt(1000 / median(squareRuns) / PEERS.cppCore, 2)}).`);
   console.log(`\nPeers (C++ pdq-photo-hasher, measured elsewhere on this machine kind; flavour A pre-resizes to 512×512): reference set ${PEERS.cppReferenceSet} img/s, 1600×1004 JPEG ${PEERS.cppBridge} img/s, core alone ${PEERS.cppCore} img/s.`);
+  await pool.close();
 }
 
 // ---------------------------------------------------------------- (b) matching

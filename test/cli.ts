@@ -37,3 +37,47 @@ export function parseJson<T = Record<string, unknown>>(result: CliResult): T {
     throw new Error(`expected JSON on stdout (exit ${result.code}); stdout: ${result.stdout} stderr: ${result.stderr}`);
   }
 }
+
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `crosslink` in this process, as `main` (the real command tree, option parsing and error
+ * handling) with stdout and stderr captured: no start-up cost per command, for suites that run
+ * dozens. One at a time (it swaps the process's streams and environment), queued.
+ */
+export function runCliInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  const run = async (): Promise<CliResult> => {
+    const { main } = await import('../src/cli/main.ts');
+    const settings = { CROSSLINK_DEBUG: '', ...env };
+    const savedEnv = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
+    const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+    const captured = { stdout: '', stderr: '' };
+    const capture = (stream: 'stdout' | 'stderr') =>
+      ((chunk: string | Uint8Array) => {
+        captured[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+        return true;
+      }) as typeof process.stdout.write;
+    for (const [key, value] of Object.entries(settings)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    process.exitCode = undefined;
+    process.stdout.write = capture('stdout');
+    process.stderr.write = capture('stderr');
+    try {
+      const code = await main(['node', 'crosslink', ...args]);
+      return { code, ...captured };
+    } finally {
+      process.stdout.write = writes.stdout;
+      process.stderr.write = writes.stderr;
+      process.exitCode = undefined;
+      for (const [key, value] of Object.entries(savedEnv)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  };
+  const result = inProcessQueue.then(run, run);
+  inProcessQueue = result.catch(() => undefined);
+  return result;
+}

@@ -113,7 +113,8 @@ describe.each(BACKENDS)('media on $name', (backend) => {
 describe('crosslink hash', () => {
   it('gives the reference PDQ (full resolution) and quality for the reference images', async () => {
     const rows = readFileSync(join(shared, 'pdq/expected.tsv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t'));
-    const sample = rows.filter((row) => /bridge-1-original|q0003|pen-and-coaster/.test(row[0]!));
+    // More than four files: hashed on worker threads (fewer go one by one in this thread).
+    const sample = rows.filter((row) => /bridge-|q0003|pen-and-coaster/.test(row[0]!));
     const result = await runCli(['hash', ...sample.map((row) => join(shared, 'pdq', row[0]!)), '--json']);
     expect(result.code).toBe(0);
     const hashes = parseJson<{ file: string; pdq: string; quality: number; sha256: string }[]>(result);

@@ -23,5 +23,48 @@ export {
 export { actingVisibleCaseIds, caseMembers, grantCase, revokeCase, visibleCaseIds, type MemberView } from './membership.ts';
 export { searchAudit, verifyAuditLog, type AuditEntryView, type AuditFilters, type AuditReport } from './audit.ts';
 export { withUser } from './acting.ts';
+export {
+  describeNotice,
+  listHits,
+  raiseIdentifierHits,
+  raiseMediaHits,
+  raiseSubjectHits,
+  selectorsOf,
+  setCaseContact,
+  type HitKind,
+  type HitList,
+  type HitNotice,
+  type HitSelector,
+  type RaisedHit,
+  type ReceivedHit,
+} from './hits.ts';
+export {
+  checkDeconfliction,
+  DEFAULT_RADIUS_M,
+  listDeconfliction,
+  OPERATION_KINDS,
+  placeKey,
+  registerDeconfliction,
+  type AlertView,
+  type Conflict,
+  type Contact,
+  type DeconflictionInput,
+  type OperationKind,
+  type RegistrationView,
+} from './deconfliction.ts';
+export {
+  addIdentity,
+  listIdentities,
+  parseSelector,
+  policeOperatedEntities,
+  policeSelectors,
+  retireIdentity,
+  withinPoliceWindow,
+  type IdentityView,
+  type NewIdentity,
+  type PoliceWindow,
+  type Selector,
+} from './identities.ts';
+export { caseOverview, parseRetentionDate, purgeExpiredCases, setRetention, type CaseOverview, type CasePurge, type PurgeOptions, type PurgeReport, type RetentionChange } from './retention.ts';
 export { accessDb, type AccessDatabase, type AccessTables } from './tables.ts';
 export { actAs, APP_ROLE, type ActingUser } from '../store/connect.ts';

@@ -7,8 +7,10 @@ import Graph from 'graphology';
 import graphologyBetweenness from 'graphology-metrics/centrality/betweenness.js';
 import graphologyPagerank from 'graphology-metrics/centrality/pagerank.js';
 import { describe, expect, it } from 'vitest';
+import { compactBetweenness, compactBetweennessParallel } from './brandes.ts';
 import { betweenness, pagerank } from './centrality.ts';
 import { detectCommunities } from './communities.ts';
+import { compact } from './csr.ts';
 import type { GraphData } from './graph-data.ts';
 import { neighbourhood } from './neighbourhood.ts';
 import { findPaths, kShortestPaths } from './paths.ts';
@@ -77,20 +79,29 @@ describe('k shortest paths (Yen)', () => {
 });
 
 describe('centrality', () => {
-  it('exact betweenness equals graphology-metrics (normalised, unweighted)', () => {
+  it('exact betweenness equals graphology-metrics (normalised, unweighted)', async () => {
     const graph = randomGraph(7, 60, 150);
-    const ours = betweenness(graph);
+    const ours = await betweenness(graph);
     const theirs = graphologyBetweenness(graph, { normalized: true });
     for (const node of graph.nodes()) expect(ours.get(node)!).toBeCloseTo(theirs[node]!, 9);
   });
 
-  it('sampled betweenness ranks the same top nodes as the exact value on a larger graph', () => {
+  it('sampled betweenness ranks the same top nodes as the exact value on a larger graph', async () => {
     const graph = randomGraph(11, 1500, 4000);
-    const exact = betweenness(graph, { exactUpTo: 10_000 });
-    const sampled = betweenness(graph, { exactUpTo: 100, samples: 400, seed: 3 });
+    const exact = await betweenness(graph, { exactUpTo: 10_000 });
+    const sampled = await betweenness(graph, { exactUpTo: 100, samples: 400, seed: 3 });
     const top = (values: Map<string, number>) => [...values].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([node]) => node);
     const overlap = top(exact).filter((node) => top(sampled).includes(node)).length;
     expect(overlap).toBeGreaterThanOrEqual(14);
+  });
+
+  it('betweenness on worker threads equals the single-thread value', async () => {
+    // Large enough (3,000 sources × 24,000 arcs) to cross the threshold at which threads start.
+    const graph = compact(randomGraph(13, 3000, 12_000));
+    const single = compactBetweenness(graph, { exactUpTo: 10_000 });
+    const threaded = await compactBetweennessParallel(graph, { exactUpTo: 10_000, threads: 2 });
+    expect(single.some((value) => value > 0)).toBe(true);
+    for (let i = 0; i < single.length; i++) expect(threaded[i]!).toBeCloseTo(single[i]!, 12);
   });
 
   it('PageRank equals graphology-metrics with strength as weight', () => {

@@ -26,10 +26,10 @@ const CONNECTORS = new Set(['identifier', 'subject']);
 /** Reach goes through an identifier only when it ties strongly (a shared NAT address or a first-name handle does not). */
 const MIN_CONNECTOR_STRENGTH = 0.3;
 
-export function findBrokers(projection: Projection, communities: Communities, options: { hubDegree?: number; limit?: number; seed?: number } = {}): Broker[] {
+export async function findBrokers(projection: Projection, communities: Communities, options: { hubDegree?: number; limit?: number; seed?: number } = {}): Promise<Broker[]> {
   const { graph } = projection;
   const hubDegree = options.hubDegree ?? 50;
-  const between = betweenness(graph, { seed: options.seed ?? 1 });
+  const between = await betweenness(graph, { seed: options.seed ?? 1 });
   const brokers: Broker[] = [];
   graph.forEachNode((node, attributes) => {
     if (attributes.kind === 'identifier') return;

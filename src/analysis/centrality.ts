@@ -2,12 +2,12 @@
  * Who sits in the middle: degree (how much evidence touches a node), PageRank (weighted by
  * strength) and betweenness (how many shortest paths run through it; Brandes, exact on small
  * graphs, estimated from a seeded sample of sources on large ones — exact betweenness on 10k
- * nodes took graphology 67 s here). Identifiers are scored but left out of rankings by default:
+ * nodes took graphology 67 s here; ours runs on every core, brandes.ts). Identifiers are scored but left out of rankings by default:
  * an analyst asks for people and accounts.
  */
-import type { AnalysisGraph, Projection } from './projection.ts';
+import { compactBetweennessParallel, type BetweennessOptions } from './brandes.ts';
 import { compact, type CompactGraph } from './csr.ts';
-import { seededRandom } from './random.ts';
+import type { AnalysisGraph, Projection } from './projection.ts';
 
 export interface CentralNode {
   id: string;
@@ -30,76 +30,9 @@ export interface CentralityOptions {
   seed?: number;
 }
 
-/**
- * Brandes' betweenness over unweighted hops from `sources` (every node for the exact value, a
- * seeded sample on large graphs), scaled to the whole graph and normalised as NetworkX does.
- */
-export function compactBetweenness(graph: CompactGraph, options: { exactUpTo?: number; samples?: number; seed?: number } = {}): Float64Array {
-  const { offsets, targets } = graph;
-  const n = graph.nodes.length;
-  let sources = Int32Array.from({ length: n }, (_, i) => i);
-  if (n > (options.exactUpTo ?? 2000)) {
-    const random = seededRandom(options.seed ?? 1);
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const swap = sources[i]!;
-      sources[i] = sources[j]!;
-      sources[j] = swap;
-    }
-    sources = sources.slice(0, Math.min(n, options.samples ?? 256));
-  }
-  const centrality = new Float64Array(n);
-  const sigma = new Float64Array(n);
-  const distance = new Int32Array(n).fill(-1);
-  const delta = new Float64Array(n);
-  const order = new Int32Array(n);
-  for (const source of sources) {
-    sigma[source] = 1;
-    distance[source] = 0;
-    let head = 0;
-    let tail = 0;
-    order[tail++] = source;
-    // `order` doubles as the BFS queue: nodes leave it in the order Brandes needs to unwind.
-    while (head < tail) {
-      const v = order[head++]!;
-      const next = distance[v]! + 1;
-      for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
-        const w = targets[e]!;
-        if (distance[w]! < 0) {
-          distance[w] = next;
-          order[tail++] = w;
-        }
-        if (distance[w] === next) sigma[w]! += sigma[v]!;
-      }
-    }
-    for (let position = tail - 1; position > 0; position--) {
-      const w = order[position]!;
-      const previous = distance[w]! - 1;
-      const share = (1 + delta[w]!) / sigma[w]!;
-      for (let e = offsets[w]!; e < offsets[w + 1]!; e++) {
-        const v = targets[e]!;
-        if (distance[v] === previous) delta[v]! += sigma[v]! * share;
-      }
-      centrality[w]! += delta[w]!;
-    }
-    // Reset only what this source touched.
-    for (let position = 0; position < tail; position++) {
-      const v = order[position]!;
-      sigma[v] = 0;
-      distance[v] = -1;
-      delta[v] = 0;
-    }
-  }
-  // Undirected: every path was counted from both ends; sampling scales up by n / samples.
-  const scale = n / sources.length / 2;
-  const normaliser = n > 2 ? ((n - 1) * (n - 2)) / 2 : 1;
-  for (let i = 0; i < n; i++) centrality[i] = (centrality[i]! * scale) / normaliser;
-  return centrality;
-}
-
-export function betweenness(graph: AnalysisGraph, options: { exactUpTo?: number; samples?: number; seed?: number } = {}): Map<string, number> {
+export async function betweenness(graph: AnalysisGraph, options: BetweennessOptions = {}): Promise<Map<string, number>> {
   const compacted = compact(graph);
-  const values = compactBetweenness(compacted, options);
+  const values = await compactBetweennessParallel(compacted, options);
   return new Map(compacted.nodes.map((node, position) => [node, values[position]!]));
 }
 
@@ -145,11 +78,11 @@ export function pagerank(graph: AnalysisGraph, options: { damping?: number; iter
   return new Map(compacted.nodes.map((node, position) => [node, values[position]!]));
 }
 
-export function centrality(projection: Projection, options: CentralityOptions = {}): CentralNode[] {
+export async function centrality(projection: Projection, options: CentralityOptions = {}): Promise<CentralNode[]> {
   const { graph } = projection;
   if (graph.order === 0) return [];
   const ranks = pagerank(graph);
-  const between = betweenness(graph, options);
+  const between = await betweenness(graph, options);
   const kinds = options.kinds && options.kinds.length > 0 ? new Set(options.kinds) : undefined;
   const ranked: CentralNode[] = [];
   graph.forEachNode((node, attributes) => {

@@ -16,6 +16,8 @@ export interface GraphNode {
   agency?: string;
   /** Identifier type (email, phone, …) for identifier nodes. */
   identifierType?: string;
+  /** Set on an entity or identifier police operate (a registered law-enforcement identity): police activity, never a suspect. */
+  police?: true;
   props: Record<string, unknown>;
 }
 

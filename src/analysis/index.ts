@@ -8,7 +8,8 @@ export { buildGraph, loadProjection, type AnalysisGraph, type Projection, type P
 export { neighbourhood, type Neighbourhood, type NeighbourhoodOptions } from './neighbourhood.ts';
 export { findPaths, kShortestPaths, type Path, type PathStep } from './paths.ts';
 export { detectCommunities, type Communities, type Community } from './communities.ts';
-export { betweenness, centrality, compactBetweenness, compactPagerank, pagerank, type CentralNode, type CentralityOptions } from './centrality.ts';
+export { compactBetweenness, compactBetweennessParallel, type BetweennessOptions } from './brandes.ts';
+export { betweenness, centrality, compactPagerank, pagerank, type CentralNode, type CentralityOptions } from './centrality.ts';
 export { findBrokers, type Broker } from './brokers.ts';
 export { MIN_SCORE, similarCases, type SharedItem, type SimilarCase } from './similarity.ts';
 export { places, timeline, type Place, type Timeline, type TimelineEntry } from './timeline.ts';

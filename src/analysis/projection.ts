@@ -10,6 +10,7 @@
  */
 import Graph from 'graphology';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { policeOperatedEntities, policeSelectors } from '../access/index.ts';
 import { LINK_KINDS, type LinkKind } from '../model/index.ts';
 import type { Database } from '../store/index.ts';
 import type { GraphData, GraphEdge, GraphNode } from './graph-data.ts';
@@ -77,8 +78,10 @@ export async function loadProjection(db: Kysely<Database>, options: ProjectionOp
     SELECT e.id, e.kind, e.label, e.props, c.ref AS case_ref, a.name AS agency
     FROM entities e JOIN cases c ON c.id = e.case_id JOIN agencies a ON a.id = e.agency_id
     WHERE e.supersedes IS NULL AND ${inScope}`.execute(db);
+  // Accounts police operate (law-enforcement identities): marked, so no one reads them as a suspect's.
+  const police = await policeOperatedEntities(db, { entityIds: only ? only.entities : undefined });
   for (const row of entities.rows) {
-    nodes.push({ id: `e${row.id}`, kind: row.kind, label: row.label, caseRef: row.case_ref, agency: row.agency, props: row.props });
+    nodes.push({ id: `e${row.id}`, kind: row.kind, label: row.label, caseRef: row.case_ref, agency: row.agency, props: row.props, ...(police.has(row.id) ? { police: true as const } : {}) });
   }
 
   const window: RawBuilder<unknown>[] = [];
@@ -143,13 +146,15 @@ export async function loadProjection(db: Kysely<Database>, options: ProjectionOp
         ${only ? sql`AND m.identifier_id = ANY(${[...only.identifiers]}::bigint[])` : sql``}
       GROUP BY m.entity_id, m.identifier_id, i.type, i.value, i.display, c.ref`.execute(db);
     const seen = new Set<string>();
+    const policeOperated = new Set((police.size > 0 ? await policeSelectors(db) : []).map((selector) => `${selector.type}:${selector.value}`));
     for (const row of mentions.rows) {
       const id = `i${row.identifier_id}`;
       if (only) identifierDegree.set(id, only.identifierDegree.get(id) ?? 1);
       else identifierDegree.set(id, (identifierDegree.get(id) ?? 0) + 1);
       if (!seen.has(id)) {
         seen.add(id);
-        nodes.push({ id, kind: 'identifier', identifierType: row.type, label: row.display ?? row.value, props: { type: row.type, value: row.value } });
+        const marked = policeOperated.has(`${row.type}:${row.value}`) ? { police: true as const } : {};
+        nodes.push({ id, kind: 'identifier', identifierType: row.type, label: row.display ?? row.value, props: { type: row.type, value: row.value }, ...marked });
       }
       edges.push({
         id: `m${row.entity_id}-${row.identifier_id}`,
@@ -168,7 +173,7 @@ export async function loadProjection(db: Kysely<Database>, options: ProjectionOp
 
   if (options.subjects !== false) {
     const members = await sql<{ subject_id: string; subject_label: string | null; entity_id: string; score: number; case_ref: string }>`
-      SELECT sm.subject_id, s.label AS subject_label, sm.entity_id, sm.score, c.ref AS case_ref
+      SELECT sm.subject_id, crosslink_subject_label(s.id) AS subject_label, sm.entity_id, sm.score, c.ref AS case_ref
       FROM subject_members sm JOIN subjects s ON s.id = sm.subject_id JOIN cases c ON c.id = sm.case_id
       JOIN entities e ON e.id = sm.entity_id
       WHERE ${inScope} ${only ? sql`AND sm.subject_id = ANY(${[...only.subjects]}::bigint[])` : sql``}`.execute(db);

@@ -29,7 +29,7 @@ export async function findNodes(db: Kysely<Database>, reference: string, context
         : kind === 'i'
           ? await sql<FoundNode>`SELECT 'i' || i.id AS id, coalesce(i.display, i.value) AS label FROM identifiers i
               WHERE i.id = ${id} AND EXISTS (SELECT 1 FROM mentions m WHERE m.identifier_id = i.id AND ${visible('m.case_id', visibleCaseIds)})`.execute(db)
-          : await sql<FoundNode>`SELECT 's' || s.id AS id, coalesce(s.label, 'subject ' || s.id) AS label FROM subjects s
+          : await sql<FoundNode>`SELECT 's' || s.id AS id, coalesce(crosslink_subject_label(s.id), 'subject ' || s.id) AS label FROM subjects s
               WHERE s.id = ${id} AND EXISTS (SELECT 1 FROM subject_members sm WHERE sm.subject_id = s.id AND ${visible('sm.case_id', visibleCaseIds)})`.execute(db);
     return rows.rows;
   }
@@ -52,8 +52,8 @@ export async function findNodes(db: Kysely<Database>, reference: string, context
     SELECT 'e' || e.id AS id, e.label, c.ref AS "caseRef" FROM entities e JOIN cases c ON c.id = e.case_id
     WHERE lower(e.label) = ${trimmed.toLowerCase()} AND e.supersedes IS NULL AND ${visible('e.case_id', visibleCaseIds)}
     UNION ALL
-    SELECT 's' || s.id, s.label, NULL FROM subjects s
-    WHERE lower(s.label) = ${trimmed.toLowerCase()} AND (SELECT count(*) FROM subject_members sm WHERE sm.subject_id = s.id AND ${visible('sm.case_id', visibleCaseIds)}) > 1
+    SELECT 's' || s.id, crosslink_subject_label(s.id), NULL FROM subjects s
+    WHERE lower(crosslink_subject_label(s.id)) = ${trimmed.toLowerCase()} AND (SELECT count(*) FROM subject_members sm WHERE sm.subject_id = s.id AND ${visible('sm.case_id', visibleCaseIds)}) > 1
     ORDER BY 1 LIMIT 100`.execute(db);
   return rows.rows;
 }

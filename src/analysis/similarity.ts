@@ -109,12 +109,12 @@ export async function similarCases(
   }
 
   const subjects = await sql<{ case_id: string; label: string | null; score: number }>`
-    SELECT other.case_id, s.label, min(least(mine.score, other.score)) AS score
+    SELECT other.case_id, crosslink_subject_label(s.id) AS label, min(least(mine.score, other.score)) AS score
     FROM subject_members mine
     JOIN subject_members other ON other.subject_id = mine.subject_id AND other.case_id <> mine.case_id
     JOIN subjects s ON s.id = mine.subject_id
     WHERE mine.case_id = ${caseId} AND ${visible('other.case_id', options.visibleCaseIds)}
-    GROUP BY other.case_id, s.id, s.label`.execute(db);
+    GROUP BY other.case_id, s.id`.execute(db);
   for (const row of subjects.rows) add(row.case_id, { what: 'subject', label: row.label ?? 'a resolved person', weight: SUBJECT_WEIGHT * Math.min(1, row.score) });
 
   const places = await sql<{ case_id: string; kind: 'chat_room' | 'merchant'; key: string; label: string; holders: string }>`

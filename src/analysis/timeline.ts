@@ -7,6 +7,7 @@
  * merchants; only what the data says, never geocoded guesses.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { policeOperatedEntities, withinPoliceWindow } from '../access/index.ts';
 import { UserError } from '../model/index.ts';
 import { visibleCases as visible, type Database } from '../store/index.ts';
 
@@ -20,6 +21,8 @@ export interface TimelineEntry {
   room: string | null;
   text: string | null;
   source: { file: string; line: number | null };
+  /** Set when the actor is an identity police operated at the time: police activity, never a suspect's. */
+  police?: true;
 }
 
 export interface Timeline {
@@ -55,7 +58,7 @@ export async function resolveTimelineTarget(
   const subject = /^(?:s|subject:)(\d+)$/i.exec(reference);
   if (subject) {
     const members = await sql<{ entity_id: string; label: string | null }>`
-      SELECT sm.entity_id, s.label FROM subject_members sm JOIN subjects s ON s.id = sm.subject_id
+      SELECT sm.entity_id, crosslink_subject_label(s.id) AS label FROM subject_members sm JOIN subjects s ON s.id = sm.subject_id
       WHERE sm.subject_id = ${subject[1]!} AND ${visible('sm.case_id', visibleCaseIds)}`.execute(db);
     if (members.rows.length === 0) throw new UserError(`no subject ${subject[1]} that you may see`, 'not_found');
     return { kind: 'subject', id: subject[1]!, label: members.rows[0]!.label ?? `subject ${subject[1]}`, entityIds: members.rows.map((row) => row.entity_id) };
@@ -87,8 +90,8 @@ export async function timeline(db: Kysely<Database>, reference: string, options:
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
   const offset = Math.max(options.offset ?? 0, 0);
   const counted = await sql<{ n: string }>`SELECT count(*) AS n FROM records r WHERE ${where}`.execute(db);
-  const rows = await sql<{ id: string; occurred_at: Date | null; kind: string; case_ref: string; actor: string | null; target: string | null; room: string | null; text: string | null; file: string; line: number | null }>`
-    SELECT r.id, r.occurred_at, r.kind, c.ref AS case_ref, actor.label AS actor, target.label AS target, room.label AS room,
+  const rows = await sql<{ id: string; occurred_at: Date | null; kind: string; case_ref: string; actor_id: string | null; actor: string | null; target: string | null; room: string | null; text: string | null; file: string; line: number | null }>`
+    SELECT r.id, r.occurred_at, r.actor_id, r.kind, c.ref AS case_ref, actor.label AS actor, target.label AS target, room.label AS room,
            left(r.text, 500) AS text, s.original_name AS file, r.line
     FROM (SELECT * FROM records r WHERE ${where} ORDER BY r.occurred_at NULLS LAST, r.id LIMIT ${limit} OFFSET ${offset}) r
     JOIN cases c ON c.id = r.case_id
@@ -97,6 +100,8 @@ export async function timeline(db: Kysely<Database>, reference: string, options:
     LEFT JOIN entities target ON target.id = r.target_id
     LEFT JOIN entities room ON room.id = r.room_id
     ORDER BY r.occurred_at NULLS LAST, r.id`.execute(db);
+  const actors = [...new Set(rows.rows.flatMap((row) => (row.actor_id === null ? [] : [row.actor_id])))];
+  const police = await policeOperatedEntities(db, { entityIds: actors });
   return {
     of: { kind: target.kind, id: target.id, label: target.label },
     total: Number(counted.rows[0]?.n ?? 0),
@@ -110,6 +115,7 @@ export async function timeline(db: Kysely<Database>, reference: string, options:
       room: row.room,
       text: row.text,
       source: { file: row.file, line: row.line },
+      ...(row.actor_id !== null && withinPoliceWindow(police.get(row.actor_id), row.occurred_at) ? { police: true as const } : {}),
     })),
   };
 }

@@ -152,7 +152,7 @@ export async function entityPage(db: Db, entityId: string, page: { limit: number
     GROUP BY i.id ORDER BY i.type, i.value`.execute(db);
 
   const subject = await sql<{ id: string; label: string | null; members: string }>`
-    SELECT s.id, s.label, (SELECT count(*) FROM subject_members all_members WHERE all_members.subject_id = s.id) AS members
+    SELECT s.id, crosslink_subject_label(s.id) AS label, (SELECT count(*) FROM subject_members all_members WHERE all_members.subject_id = s.id) AS members
     FROM subject_members sm JOIN subjects s ON s.id = sm.subject_id WHERE sm.entity_id = ${entityId}`.execute(db);
 
   const taking = sql`(r.actor_id = ${entityId} OR r.target_id = ${entityId} OR r.room_id = ${entityId})`;
@@ -225,7 +225,7 @@ export async function entityPage(db: Db, entityId: string, page: { limit: number
 export async function subjectPage(db: Db, page: { limit: number; offset: number }) {
   const total = await sql<{ n: string }>`SELECT count(DISTINCT subject_id) AS n FROM subject_members`.execute(db);
   const rows = await sql<{ id: string; label: string | null; members: string; cases: string[] }>`
-    SELECT s.id, s.label, m.members, m.cases
+    SELECT s.id, crosslink_subject_label(s.id) AS label, m.members, m.cases
     FROM (SELECT sm.subject_id, count(*) AS members, array_agg(DISTINCT c.ref ORDER BY c.ref) AS cases
           FROM subject_members sm JOIN cases c ON c.id = sm.case_id GROUP BY sm.subject_id) m
     JOIN subjects s ON s.id = m.subject_id

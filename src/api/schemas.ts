@@ -143,10 +143,29 @@ export function sharedSchemas(): Schema[] {
       source: object({ id, file: string, line: nullable(integer) }),
     }),
     EntityHit: object({ id, case: string, agency: string, kind: ref('EntityKind'), label: string, matched: string, score: number }),
-    SearchResult: object({
-      records: object({ total: integer, more: { type: 'boolean', description: 'true when there are more than `total` (counting stops at 10,000)' }, hits: arrayOf(ref('RecordHit')) }),
-      entities: arrayOf(ref('EntityHit')),
-    }),
+    HitNotice: object(
+      {
+        reference: { type: 'string', description: 'quote it when calling: the holding officer sees the same reference' },
+        kind: { type: 'string', enum: ['identifier', 'subject', 'media'] },
+        about: { type: 'string', description: 'what of yours it was about, in your own words' },
+        agency: string,
+        country: string,
+        officer: nullable(string),
+        phone: nullable(string),
+        email: nullable(string),
+      },
+      [],
+      'Another agency holds this: who to contact. Never that case’s data.',
+    ),
+    ...hitAndDeconflictionSchemas(),
+    SearchResult: object(
+      {
+        records: object({ total: integer, more: { type: 'boolean', description: 'true when there are more than `total` (counting stops at 10,000)' }, hits: arrayOf(ref('RecordHit')) }),
+        entities: arrayOf(ref('EntityHit')),
+        hits: arrayOf(ref('HitNotice'), 'when the query names identifiers or @handles: a notice for each that a case you may not see also holds'),
+      },
+      ['hits'],
+    ),
     EntityView: object({
       id,
       kind: ref('EntityKind'),
@@ -196,7 +215,10 @@ export function sharedSchemas(): Schema[] {
       score: number,
       reasons: arrayOf(anyObject, 'why resolution put it here: the pair it matched and the field comparisons'),
     }),
-    Subject: object({ id, label: nullable(string), members: arrayOf(ref('SubjectMember')) }),
+    Subject: object(
+      { id, label: nullable(string), members: arrayOf(ref('SubjectMember')), hits: arrayOf(ref('HitNotice'), 'members in cases you may not see: who holds them, to contact') },
+      ['hits'],
+    ),
     MatchDecision: object({ a: id, b: id, verdict: { type: 'string', enum: ['confirm', 'reject'] }, decidedBy: string }),
     GraphNode: object(
       {
@@ -207,8 +229,9 @@ export function sharedSchemas(): Schema[] {
         agency: string,
         identifierType: ref('IdentifierType'),
         props: anyObject,
+        police: { type: 'boolean', enum: [true], description: 'an account police operate (a law-enforcement identity): police activity, never a suspect' },
       },
-      ['caseRef', 'agency', 'identifierType'],
+      ['caseRef', 'agency', 'identifierType', 'police'],
     ),
     GraphEdge: object(
       {
@@ -280,7 +303,8 @@ export function sharedSchemas(): Schema[] {
       room: nullable(string),
       text: nullable(string),
       source: object({ file: string, line: nullable(integer) }),
-    }),
+      police: { type: 'boolean', enum: [true], description: 'the actor is an identity police operated at the time: police activity' },
+    }, ['police']),
     Timeline: object({
       of: object({ kind: { type: 'string', enum: ['case', 'subject', 'entity'] }, id, label: string }),
       total: integer,
@@ -371,6 +395,94 @@ export function sharedSchemas(): Schema[] {
     schemas[`${pascal(kind)}Properties`] = { ...propertiesJsonSchema(spec.properties), description: `properties of a ${spec.label.toLowerCase()} entity` };
   }
   return Object.entries(schemas).map(([name, schema]) => ({ $id: name, ...schema }));
+}
+
+/** Hits both ways, deconfliction and law-enforcement identities (access/hits.ts, deconfliction.ts, identities.ts). */
+function hitAndDeconflictionSchemas(): Record<string, Schema> {
+  const contact = { agency: string, officer: nullable(string), phone: nullable(string), email: nullable(string) };
+  const seen = { count: { type: 'integer', description: 'how many times' }, firstSeen: dateTime, lastSeen: dateTime };
+  return {
+    RaisedHit: object(
+      {
+        reference: string,
+        kind: { type: 'string', enum: ['identifier', 'subject', 'media'] },
+        about: { type: 'string', description: 'what of yours it was about, in your own words' },
+        agency: string,
+        country: string,
+        officer: nullable(string),
+        phone: nullable(string),
+        email: nullable(string),
+        ...seen,
+      },
+      [],
+      'A hit you raised: the holding agency’s contact, never its case.',
+    ),
+    ReceivedHit: object(
+      {
+        reference: string,
+        kind: { type: 'string', enum: ['identifier', 'subject', 'media'] },
+        case: { type: 'string', description: 'your case that holds it' },
+        what: { type: 'string', description: 'what of your case the seeker met' },
+        seeker: object({ user: string, agency: nullable(string), country: nullable(string), phone: nullable(string), email: nullable(string) }, [], 'who looked, and how to reach them'),
+        ...seen,
+      },
+      [],
+      'A hit on a case of yours: someone who may not see it looked up what it holds.',
+    ),
+    HitList: object({ raised: arrayOf(ref('RaisedHit')), received: arrayOf(ref('ReceivedHit')) }),
+    CaseContact: object({ case: string, phone: nullable(string), email: nullable(string) }),
+    Contact: object(contact, [], 'the other side’s point of contact, nothing more'),
+    Registration: object({
+      id,
+      case: string,
+      kind: { type: 'string', enum: ['target', 'operation'] },
+      selector: nullable(object({ type: string, shown: { type: 'string', description: 'as typed (a card: its safe rendering)' } })),
+      subject: nullable(id),
+      operation: nullable(
+        object({
+          kind: string,
+          from: dateTime,
+          to: dateTime,
+          place: nullable(string),
+          latitude: nullable(number),
+          longitude: nullable(number),
+          radiusM: nullable(number),
+        }),
+      ),
+      registeredAt: dateTime,
+    }),
+    Alert: object(
+      {
+        id,
+        raisedAt: dateTime,
+        reason: { type: 'string', enum: ['target', 'operation'] },
+        case: nullable({ type: 'string', description: 'your case whose registration met the other side' }),
+        registration: nullable(id),
+        identity: nullable({ ...id, description: "your agency's law-enforcement identity that another unit targets" }),
+        contact: ref('Contact'),
+      },
+      [],
+      'Another unit works the same target, or the same place and time: whom to call.',
+    ),
+    Deconfliction: object({ registrations: arrayOf(ref('Registration')), alerts: arrayOf(ref('Alert')) }),
+    Registered: object({ registration: ref('Registration'), created: { type: 'boolean', description: 'false when the case had registered this target before' }, alerts: arrayOf(ref('Alert')) }),
+    Conflicts: object({ case: string, conflicts: arrayOf(object({ reason: { type: 'string', enum: ['target', 'operation'] }, contact: ref('Contact') })) }),
+    Identity: object({
+      id,
+      type: string,
+      selector: { type: 'string', description: 'as typed (a card: its safe rendering)' },
+      platform: nullable(string),
+      officer: string,
+      authority: string,
+      from: day,
+      to: nullable(day),
+      note: nullable(string),
+      active: boolean,
+      retiredAt: nullable(dateTime),
+      addedAt: dateTime,
+    }),
+    IdentityAdded: object({ identity: ref('Identity'), alerts: { type: 'integer', description: 'deconfliction alerts raised: another unit targets it' } }),
+  };
 }
 
 /** Error responses a route may give, all problem+json. */

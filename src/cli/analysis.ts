@@ -161,8 +161,8 @@ export function registerAnalysis(program: Command): void {
     const { loadProjection, centrality, detectCommunities, findBrokers } = await analysis();
     const result = await withStore(command.optsWithGlobals<StoreOptions>(), 'initialised', async (store) => {
       const projection = await loadProjection(store.db, projectionOptions(options));
-      if (options.brokers) return audited(store, 'analysis.brokers', { limit }, async () => ({ brokers: findBrokers(projection, detectCommunities(projection), { limit }) }));
-      return audited(store, 'analysis.central', { limit }, async () => ({ central: centrality(projection, { kinds: options.kind, limit }) }));
+      if (options.brokers) return audited(store, 'analysis.brokers', { limit }, async () => ({ brokers: await findBrokers(projection, detectCommunities(projection), { limit }) }));
+      return audited(store, 'analysis.central', { limit }, async () => ({ central: await centrality(projection, { kinds: options.kind, limit }) }));
     });
     emit(options, result, (r) =>
       'brokers' in r

@@ -4,6 +4,7 @@
  * $CROSSLINK_TOKEN, else the local administrator — and reads and writes case data through a
  * store acting as that user, so PostgreSQL's row-level security decides what it sees.
  */
+import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { authenticateToken, ensureLocalAdmin, findUser, LOCAL_ADMIN, principalOf, type Principal } from '../access/index.ts';
 import { UserError } from '../model/index.ts';
@@ -14,6 +15,19 @@ export interface StoreOptions {
   db?: string;
   /** An API token (default: $CROSSLINK_TOKEN); without one, the local administrator acts. */
   token?: string;
+}
+
+/**
+ * The options a command that opens a store takes after its own name — `crosslink stats --db URL
+ * --token T` as well as `crosslink --db URL --token T stats` — added to every such command in one
+ * place (main.ts), not copied into each.
+ */
+export function acceptStoreOptions(command: Command): Command {
+  if (!command.options.some((option) => option.long === '--db')) command.option('--db <location>', 'the store (see crosslink --help)');
+  if (!command.options.some((option) => option.long === '--token')) {
+    command.option('--token <token>', 'act as the user this API token belongs to (default: $CROSSLINK_TOKEN, else the local administrator)');
+  }
+  return command;
 }
 
 let acting: Principal | undefined;

@@ -6,11 +6,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { GenerateResult, LoadResult, Scale } from '../demo/index.ts';
+import type { DeconflictionDemo, GenerateResult, LoadResult, Scale } from '../demo/index.ts';
 import { UserError } from '../model/index.ts';
 import type { Principal } from '../access/index.ts';
 import type { Store } from '../store/index.ts';
-import { currentActor, withAdministration, withStore, type StoreOptions } from './context.ts';
+import { acceptStoreOptions, currentActor, withAdministration, withStore, type StoreOptions } from './context.ts';
 import { DEMO_PASSWORD, ensureDemoUsers, type DemoUser } from './demo-users.ts';
 import { emit, type OutputOptions } from './output.ts';
 import { progressReporter } from './progress.ts';
@@ -59,14 +59,23 @@ function describeLoaded(result: Loaded): string {
     `Loaded ${result.dir}: ${result.agencies.created} agencies added (${result.agencies.existing} already there), ` +
     `${result.cases.created} cases opened (${result.cases.existing} already there); ${result.files} files: ${result.ingested} ingested, ` +
     `${result.skipped} already there; ${result.records} records, ${result.rejects} rejects; ` +
-    `${result.resolution.subjects} subjects (${result.resolution.linked} linking two or more records).`
+    `${result.resolution.subjects} subjects (${result.resolution.linked} linking two or more records).` +
+    (result.deconfliction ? `\n${describeDeconfliction(result.deconfliction)}` : '')
   );
+}
+
+function describeDeconfliction(demo: DeconflictionDemo): string {
+  const parts = [
+    demo.identity ? `${demo.identity.targetedBy} targeted ${demo.identity.selector}, an account ${demo.identity.operatedBy} operates undercover` : undefined,
+    demo.operations ? `${demo.operations.agencies.join(' and ')} planned operations at one place next week` : undefined,
+  ].filter((part) => part !== undefined);
+  return `Deconfliction: ${parts.join('; ')} — ${demo.alerts} alerts, each with the other side's contact only (sign in as a demo user, or 'crosslink deconflict list').`;
 }
 
 // Loaded on use: the generator pulls in sharp, which other commands need not pay for at start-up.
 const demoModule = () => import('../demo/index.ts');
 
-type Loaded = LoadResult & { resolution: { subjects: number; linked: number } };
+type Loaded = LoadResult & { resolution: { subjects: number; linked: number }; deconfliction?: DeconflictionDemo };
 
 /** Loads the world as the acting user (media are matched as they are ingested). */
 async function load(store: Store, dir: string, options: OutputOptions): Promise<LoadResult> {
@@ -79,12 +88,14 @@ async function load(store: Store, dir: string, options: OutputOptions): Promise<
   }
 }
 
-/** Node work on the owner's store: people into subjects, and the demo's sign-ins. */
+/** Node work on the owner's store: the demo's sign-ins, its deconfliction scenario, and people into subjects. */
 async function resolveAndAddUsers(store: Store, admin: Principal, loaded: LoadResult): Promise<{ loaded: Loaded; users: DemoUser[] }> {
   const { runResolution } = await import('../resolve/index.ts');
-  const resolution = await runResolution(store, { actor: admin.name });
   const users = await ensureDemoUsers(store, admin);
-  return { loaded: { ...loaded, resolution: { subjects: resolution.subjects, linked: resolution.linked } }, users };
+  // Before resolution, which keeps the account police operate out of subjects.
+  const deconfliction = await (await demoModule()).seedDeconfliction(store, users);
+  const resolution = await runResolution(store, { actor: admin.name });
+  return { loaded: { ...loaded, resolution: { subjects: resolution.subjects, linked: resolution.linked }, ...(deconfliction ? { deconfliction } : {}) }, users };
 }
 
 function describeUsers(users: DemoUser[]): string {
@@ -94,13 +105,12 @@ function describeUsers(users: DemoUser[]): string {
 const temporaryWorld = () => mkdtempSync(join(tmpdir(), 'crosslink-demo-'));
 
 export function registerDemo(program: Command): void {
-  const demo = program
-    .command('demo')
+  // Not a leaf (generate and load sit under it), yet it opens a store: it takes --db and --token too.
+  const demo = acceptStoreOptions(program.command('demo'))
     .description('generate the synthetic demo world and load it into the store (default: small, in a temporary folder)')
     .option('--seed <n>', 'random seed; the same seed gives the same world', '7')
     .option('--scale <scale>', 'small (~10 cases), medium (~100 cases, ~1M messages) or large (~1,000 cases, ~10M messages)', 'small')
     .option('--out <dir>', 'where to write the world (default: a new temporary folder)')
-    .option('--db <location>', 'the store (see crosslink --help)')
     .option('--serve', 'then serve the store over HTTP')
     .option('--port <port>', 'port for --serve', '8080')
     .option('--host <host>', 'address for --serve', '127.0.0.1')

@@ -10,10 +10,17 @@ import { registerAnalysis } from './analysis.ts';
 import { registerMedia } from './media.ts';
 import { registerAudit } from './audit.ts';
 import { registerCase } from './case.ts';
+import { acceptStoreOptions } from './context.ts';
+import { registerDeconflict } from './deconflict.ts';
 import { registerDemo } from './demo.ts';
+import { registerFederation } from './federation.ts';
+import { registerHits } from './hits.ts';
+import { registerIdentity } from './identity.ts';
 import { registerIngest } from './ingest.ts';
 import { registerInit } from './init.ts';
 import { formatError } from './output.ts';
+import { registerPeer } from './peer.ts';
+import { registerPurge } from './purge.ts';
 import { registerResolve } from './resolve.ts';
 import { registerSearch } from './search.ts';
 import { registerServe } from './serve.ts';
@@ -43,12 +50,16 @@ export function buildProgram(): Command {
   registerServe(program);
   registerUser(program);
   registerAudit(program);
+  registerPeer(program);
+  registerFederation(program);
+  registerDeconflict(program);
+  registerIdentity(program);
+  registerPurge(program);
+  registerHits(program);
   for (const command of allCommands(program)) {
     command.exitOverride().configureOutput({ writeErr: () => undefined });
-    // --db is accepted after the subcommand too (`crosslink stats --db URL`).
-    if (command.commands.length === 0 && !command.options.some((option) => option.long === '--db')) {
-      command.option('--db <location>', 'the store (see crosslink --help)');
-    }
+    // --db and --token are accepted after the subcommand too (`crosslink stats --db URL --token T`).
+    if (command.commands.length === 0) acceptStoreOptions(command);
   }
   return program;
 }

@@ -4,9 +4,10 @@
  * and `categorise`. Never an image: hashes and metadata only.
  */
 import type { Command } from 'commander';
+import { describeNotice, raiseMediaHits } from '../access/index.ts';
 import { UserError } from '../model/index.ts';
 import { appendAudit } from '../store/index.ts';
-import { currentActor, currentPrincipal, withStore, type StoreOptions } from './context.ts';
+import { acceptStoreOptions, currentActor, currentPrincipal, withStore, type StoreOptions } from './context.ts';
 import { emit, table, type OutputOptions } from './output.ts';
 
 const media = () => import('../media/index.ts');
@@ -40,13 +41,18 @@ export function registerMedia(program: Command): void {
     .argument('<files...>', 'image or other files')
     .option('--json', 'print as JSON: [{ file, md5, sha1, sha256, pdq, quality, exif }]')
     .action(async (files: string[], options: OutputOptions) => {
-      const { hashFile, pdqFromFile, inspectExif } = await media();
+      const { hashFile, pdqFromFile, pdqFromFilesOnThreads, inspectExif } = await media();
+      // Many files: PDQ on a worker thread per core (starting them costs more than a few files take).
+      const pdqs = new Map<string, Awaited<ReturnType<typeof pdqFromFile>> | null>();
+      if (files.length > 4) {
+        for await (const item of pdqFromFilesOnThreads(files)) pdqs.set(item.file, item.ok ? item.result : null);
+      }
       const results = [];
       for (const file of files) {
         const hashes = await hashFile(file).catch((error: NodeJS.ErrnoException) => {
           throw new UserError(`${file}: cannot read (${error.code ?? error.message})`);
         });
-        const pdq = await pdqFromFile(file).catch(() => null);
+        const pdq = pdqs.has(file) ? pdqs.get(file)! : await pdqFromFile(file).catch(() => null);
         const exif = await inspectExif(file);
         results.push({ file, md5: hashes.md5, sha1: hashes.sha1, sha256: hashes.sha256, pdq: pdq?.hash ?? null, quality: pdq?.quality ?? null, exif: exif.exif });
       }
@@ -70,11 +76,12 @@ export function registerMedia(program: Command): void {
 
   // `match confirm|reject` (resolution decisions) and `match --case` share the name, as the issues do.
   const existing = program.commands.find((command) => command.name() === 'match');
-  (existing ?? program.command('match'))
+  // Not a leaf (confirm|reject sit under it), yet it opens a store: it takes --db and --token too.
+  acceptStoreOptions(existing ?? program.command('match'))
     .description("media matches of a case (--case), or an analyst's decision on a pair of person records (confirm|reject)")
     .option('--case <ref>', "the case whose media to match: the same file or a near-identical picture (PDQ) in other cases you may see, and hash-set entries")
     .option('--threshold <bits>', 'PDQ Hamming distance that counts as a match', '31')
-    .option('--json', 'print as JSON: [{ media, hits: [{ where, signal, distance, case | set, … }] }]')
+    .option('--json', 'print as JSON: { matches: [{ media, hits: [{ where, signal, distance, case | set, … }] }], hits: [hit notices from cases you may not see] }')
     .action(async (options: OutputOptions & { case?: string; threshold: string }, command: Command) => {
       if (!options.case) throw new UserError("name a case (crosslink match --case REF) or a decision (crosslink match confirm|reject A B)");
       const caseRef = options.case;
@@ -85,10 +92,12 @@ export function registerMedia(program: Command): void {
         await matchPendingMedia(store.db);
         const hits = await mediaHits(store.db, caseRef, { threshold: bits, agencyId: currentPrincipal()?.agencyId ?? undefined });
         await appendAudit(store.db, { actor: currentActor(), action: 'media.match', details: { case: caseRef, threshold: bits, media: hits.length } });
-        return hits;
+        // Matches in cases the user may not see stay hidden; their holders' contacts come as notices.
+        return { matches: hits, hits: await raiseMediaHits(store.db, caseRef, { threshold: bits }) };
       });
-      emit(options, result, (list) =>
-        list.length === 0
+      const notices = result.hits.map(describeNotice).join('\n');
+      emit(options, result, ({ matches: list }) =>
+        (list.length === 0
           ? `No media of ${options.case} match anything else you may see.`
           : table(
               ['MEDIA', 'WHERE', 'SIGNAL', 'DISTANCE', 'DETAIL'],
@@ -101,7 +110,7 @@ export function registerMedia(program: Command): void {
                   hit.where === 'case' ? `${hit.file} ${hit.entity}` : [hit.category ? `category ${hit.category}` : '', hit.series ? `series ${hit.series}` : '', hit.victimIdentified ? 'victim identified' : ''].filter(Boolean).join(', '),
                 ]),
               ),
-            ),
+            )) + (notices === '' ? '' : `\n${notices}`),
       );
     });
 

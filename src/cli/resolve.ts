@@ -3,6 +3,7 @@
  * `crosslink match confirm|reject A B`: person records into subjects, explained and correctable.
  */
 import type { Command } from 'commander';
+import { describeNotice, raiseSubjectHits } from '../access/index.ts';
 import { UserError } from '../model/index.ts';
 import { appendAudit, listSubjects, recordDecision } from '../store/index.ts';
 import { currentActor, withNodeWork, withStore, type StoreOptions } from './context.ts';
@@ -59,17 +60,22 @@ export function registerResolve(program: Command): void {
     .argument('<id>', 'subject id')
     .option('--json', 'print as JSON')
     .action(async (id: string, options: OutputOptions, command: Command) => {
-      const [subject] = await withStore(command.optsWithGlobals<StoreOptions>(), 'initialised', (store) => listSubjects(store.db, id));
+      const { subject, hits } = await withStore(command.optsWithGlobals<StoreOptions>(), 'initialised', async (store) => {
+        const [found] = await listSubjects(store.db, id);
+        // Members in cases the user may not see are not shown: their holders' contacts are.
+        return { subject: found, hits: found ? await raiseSubjectHits(store.db, id) : [] };
+      });
       if (!subject) throw new UserError(`no subject ${id} (run 'crosslink resolve', then 'crosslink subjects')`, 'not_found');
-      emit(options, subject, (s) => {
+      emit(options, { ...subject, hits }, (s) => {
         const lines = [`Subject ${s.id}: ${s.label ?? '(no name)'}`];
         for (const m of s.members) {
           lines.push(`  ${m.label}  [${m.kind} ${m.entity}, ${m.case}, ${m.source ?? '?'} key ${m.key}]  score ${m.score.toFixed(3)}`);
-          for (const reason of m.reasons as { with?: string; fields?: { field: string; level: string; weight: number }[]; decision?: string }[]) {
+          for (const reason of m.reasons as { with?: string | null; fields?: { field: string; level: string; weight: number }[]; decision?: string }[]) {
             if (reason.decision) lines.push(`      ${reason.decision}`);
-            if (reason.fields) lines.push(`      with ${reason.with}: ${reason.fields.map((f) => `${f.field} ${f.level} (${f.weight >= 0 ? '+' : ''}${f.weight})`).join(', ')}`);
+            if (reason.fields) lines.push(`      with ${reason.with ?? 'a record you may not see'}: ${reason.fields.map((f) => `${f.field} ${f.level} (${f.weight >= 0 ? '+' : ''}${f.weight})`).join(', ')}`);
           }
         }
+        lines.push(...s.hits.map(describeNotice));
         return lines.join('\n');
       });
     });

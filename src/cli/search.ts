@@ -1,5 +1,6 @@
 /** `crosslink search "…"`: words, "phrases", identifiers in any notation, ~fuzzy names, filters. */
 import type { Command } from 'commander';
+import { describeNotice } from '../access/index.ts';
 import { UserError } from '../model/index.ts';
 import { appendAudit } from '../store/index.ts';
 import { currentActor, withStore, type StoreOptions } from './context.ts';
@@ -64,6 +65,7 @@ export function registerSearch(program: Command): void {
           lines.push(`${hit.case}  ${hit.source.file}:${hit.source.line ?? '?'}  ${hit.occurredAt?.slice(0, 16).replace('T', ' ') ?? ''}  ${hit.actor ?? ''}`);
           if (hit.snippet) lines.push(`    ${hit.snippet.replace(/\s+/g, ' ')}`);
         }
+        if (r.hits && r.hits.length > 0) lines.push('', ...r.hits.map(describeNotice));
         return lines.join('\n');
       });
     });

@@ -10,6 +10,7 @@ export type { GenerateOptions, GenerateResult } from './generate.ts';
 export { readManifest } from './manifest.ts';
 export { loadWorld } from './load.ts';
 export type { LoadResult } from './load.ts';
+export { seedDeconfliction, type DeconflictionDemo } from './deconfliction.ts';
 export type { Manifest, ManifestAgency, ManifestCase, ManifestFile, GroundTruth } from './manifest.ts';
 
 export async function generateWorld(opts: GenerateOptions): Promise<GenerateResult> {

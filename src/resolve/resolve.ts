@@ -45,6 +45,8 @@ export interface ResolveOptions {
   groups?: Int32Array;
   /** Blocking rules to use (all by default). */
   rules?: readonly Rule[];
+  /** 1 marks a record that joins no one, whatever its scores or decisions: a police-operated identity's. */
+  apart?: Uint8Array;
 }
 
 /** Chosen on fake_1000 (bench/er.ts): the highest F1 at which precision stays at 1.0. */
@@ -117,6 +119,11 @@ function clusterPairs(
   options: ResolveOptions,
 ): Int32Array {
   const clusters = new Clusters(records.count);
+  // Police activity is never a suspect's: an identity police operate stays a subject of its own.
+  const apart = options.apart;
+  const merge = (a: number, b: number) => {
+    if (apart?.[a] !== 1 && apart?.[b] !== 1) clusters.merge(a, b);
+  };
   const indexOf = new Map<string, number>();
   if (options.decisions?.length) records.ids.forEach((id, index) => indexOf.set(id, index));
   const decided = (options.decisions ?? []).flatMap((decision) => {
@@ -132,10 +139,10 @@ function clusterPairs(
       if (group < 0 || options.dirty?.[index] === 1) return;
       const first = firstOfGroup.get(group);
       if (first === undefined) firstOfGroup.set(group, index);
-      else clusters.merge(first, index);
+      else merge(first, index);
     });
   }
-  for (const decision of decided) if (decision.verdict === 'confirm') clusters.merge(decision.a, decision.b);
+  for (const decision of decided) if (decision.verdict === 'confirm') merge(decision.a, decision.b);
   // Likeliest pairs first: bucket the pairs by pattern, patterns in falling probability.
   const order = Array.from(probability.keys())
     .filter((code) => probability[code]! >= threshold)
@@ -154,7 +161,7 @@ function clusterPairs(
     const r = rank[patterns[k]!]!;
     if (r >= 0) sorted[fill[r]!++] = k;
   }
-  for (const k of sorted) clusters.merge(pairs.a[k]!, pairs.b[k]!);
+  for (const k of sorted) merge(pairs.a[k]!, pairs.b[k]!);
   return clusters.roots();
 }
 

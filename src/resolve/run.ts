@@ -8,6 +8,7 @@
  * the reasons (field weights) that tied it to its subject.
  */
 import { randomUUID } from 'node:crypto';
+import { policeOperatedEntities } from '../access/index.ts';
 import { appendAudit, lastResolutionRun, latestDecisions, loadPeople, writeResolution, type MemberWrite, type PeopleColumns, type Store, type SubjectWrite } from '../store/index.ts';
 import { comparisonOf, FIELD_NAMES, FIELDS, prepareRecords, type PersonRecord } from './compare.ts';
 import { weights, type Parameters } from './fellegi-sunter.ts';
@@ -86,6 +87,8 @@ export async function runResolution(store: Store, options: RunOptions): Promise<
   const people = await loadPeople(store);
   const decisions: Decision[] = await latestDecisions(store.db);
   const last = await lastResolutionRun(store.db);
+  // People carrying a selector police operate join no subject (src/access/identities.ts).
+  const police = await policeOperatedEntities(store.db, { kinds: ['person'] });
   const loaded = performance.now();
 
   // Incremental only with a model trained on a comparable store, at the same threshold.
@@ -128,14 +131,18 @@ export async function runResolution(store: Store, options: RunOptions): Promise<
       const b = indexOf.get(decision.b);
       if (a !== undefined && b !== undefined && groups[a]! >= 0 && groups[a] === groups[b]) split.add(groups[a]!);
     }
+    // So does a police-operated identity inside a subject of several: it leaves, the rest re-form.
+    for (let index = 0; index < count; index++) if (police.has(people.ids[index]!) && groups[index]! >= 0 && groupSize[groups[index]!]! > 1) split.add(groups[index]!);
     if (split.size > 0) for (let index = 0; index < count; index++) if (split.has(groups[index]!)) dirty[index] = 1;
   } else dirty.fill(1);
+  const apart = new Uint8Array(count);
+  for (let index = 0; index < count; index++) if (police.has(people.ids[index]!)) apart[index] = 1;
   let resolved = 0;
   for (let index = 0; index < count; index++) resolved += dirty[index]!;
 
   const records = prepareRecords(personRecords(people));
   const reuse = incremental || (options.full === true && options.retrain === false && stored !== undefined);
-  const result = resolve(records, incremental ? { threshold, decisions, parameters: stored, dirty, groups } : { threshold, decisions, parameters: reuse ? stored : undefined });
+  const result = resolve(records, incremental ? { threshold, decisions, parameters: stored, dirty, groups, apart } : { threshold, decisions, parameters: reuse ? stored : undefined, apart });
   const plan = planSubjects(result, people, { incremental, dirty, groups, groupIds, groupSize, decisions });
 
   const run = randomUUID();

@@ -4,6 +4,7 @@
  * by identifier, handle or fuzzy name. Every statement is limited to the visible cases.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { raiseIdentifierHits, selectorsOf, type HitNotice } from '../access/index.ts';
 import type { Database } from '../store/index.ts';
 import type { SearchQuery } from './query.ts';
 
@@ -44,6 +45,11 @@ export interface SearchResult {
   /** `total` is exact up to COUNT_LIMIT; beyond it `more` is true and total is the limit. */
   records: { total: number; more: boolean; hits: RecordHit[] };
   entities: EntityHit[];
+  /**
+   * When the query names identifiers or @handles: a notice for each that a case the caller may not
+   * see also holds — who to contact, never that case's data (see access/hits.ts).
+   */
+  hits?: HitNotice[];
 }
 
 const MARK_START = '«';
@@ -139,7 +145,9 @@ export async function search(db: Kysely<Database>, query: SearchQuery, options: 
   }
 
   const entities = await findEntities(db, query, ids, options);
-  return { records, entities };
+  const selectors = selectorsOf(query);
+  if (selectors.length === 0) return { records, entities };
+  return { records, entities, hits: await raiseIdentifierHits(db, selectors) };
 }
 
 function hasFilters(query: SearchQuery): boolean {

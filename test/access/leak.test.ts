@@ -132,7 +132,8 @@ describe.each(BACKENDS)('no leaks on $name', (backend) => {
       batches: (await sql<{ source_id: string }>`SELECT * FROM source_batches`.execute(db)).rows,
       mediaMatches: (await sql<{ case_a: string; case_b: string }>`SELECT * FROM media_matches`.execute(db)).rows,
       decisions: (await sql<{ entity_a: string; entity_b: string }>`SELECT * FROM match_decisions`.execute(db)).rows,
-      subjects: (await sql<{ id: string }>`SELECT * FROM subjects`.execute(db)).rows,
+      // A subject's stored label may be a foreign member's name: it is read only through crosslink_subject_label (0009).
+      subjects: (await sql<{ id: string }>`SELECT id FROM subjects`.execute(db)).rows,
       audit: (await sql<{ actor: string }>`SELECT * FROM audit_log`.execute(db)).rows,
       sources: (await sql<{ id: string }>`SELECT id FROM sources`.execute(db)).rows.map((row) => row.id),
       entities: new Set((await sql<{ id: string }>`SELECT id FROM entities`.execute(db)).rows.map((row) => row.id)),
@@ -147,6 +148,7 @@ describe.each(BACKENDS)('no leaks on $name', (backend) => {
     expect(seen.subjects.length).toBeGreaterThan(0);
     expect(seen.subjects.length).toBeLessThan(Number(ownerSubjects));
     expect(seen.audit.every((row) => row.actor === 'bob')).toBe(true);
+    await expect(asAnalyst((db) => sql`SELECT label FROM subjects`.execute(db))).rejects.toMatchObject({ code: '42501' });
   });
 
   it('a query that forgets its case filter, or asks for a foreign case outright, sees nothing foreign', async () => {
@@ -185,6 +187,8 @@ describe.each(BACKENDS)('no leaks on $name', (backend) => {
         const result = await search(db, parseQuery(text, { region: 'US', secret }), { limit: 200 });
         expectMine(result.records.hits.map((hit) => hit.case), `search ${text}`);
         expectMine(result.entities.map((hit) => hit.case), `search ${text} (entities)`);
+        // Notices of what other agencies hold: a contact, never one of their case references.
+        for (const ref of foreign.refs) expect(JSON.stringify(result.hits ?? []), `search ${text} (notices)`).not.toContain(`"${ref}"`);
         ownHits += result.records.hits.length + result.entities.length;
       }
     });

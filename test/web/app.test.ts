@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, requireChromium, screenshot, signIn, startWebWorld, USER, type WebWorld } from './harness.ts';
+import { addUser, ensureLocalAdmin, grantCase } from '../../src/access/index.ts';
+import { launchBrowser, PASSWORD, requireChromium, screenshot, signIn, startWebWorld, USER, type WebWorld } from './harness.ts';
 
 describe('the web app in Chromium', () => {
   let world: WebWorld;
@@ -203,6 +204,52 @@ describe('the web app in Chromium', () => {
     await expect.poll(() => page.getByRole('timer').count()).toBe(1);
     await page.getByLabel('Show blurred greyscale thumbnails for this case').uncheck();
     expect(await page.locator('img').count()).toBe(0);
+  });
+
+  it('shows a cross-agency hit notice — a contact and a reference, nothing else — and the holding officer sees it arrive', async () => {
+    // An email that one agency's cases alone hold, and a second analyst of another agency who may see none of them.
+    const held = await sql<{ value: string; agency: string; refs: string[] }>`
+      SELECT i.value, min(a.name) AS agency, array_agg(DISTINCT c.ref) AS refs
+      FROM identifiers i JOIN mentions m ON m.identifier_id = i.id JOIN cases c ON c.id = m.case_id JOIN agencies a ON a.id = c.agency_id
+      WHERE i.type = 'email' GROUP BY i.value HAVING count(DISTINCT a.id) = 1 ORDER BY i.value LIMIT 1`.execute(world.store.db);
+    const { value: email, agency: holder, refs } = held.rows[0]!;
+    const own = world.truth.cases.find((entry) => entry.agency !== holder)!;
+    const admin = (await ensureLocalAdmin(world.store.db)).user;
+    await addUser(world.store.db, admin, { name: 'sgt.other', role: 'analyst', agency: own.agency, password: PASSWORD });
+    await grantCase(world.store.db, admin, own.ref, 'sgt.other');
+
+    // The holding cases' analyst waits on the work queue.
+    await page.goto(world.url);
+    await page.getByRole('heading', { name: 'New hits and alerts' }).waitFor();
+
+    const other = await context.browser()!.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const seeker = await other.newPage();
+      seeker.on('pageerror', (error) => pageErrors.push(error.message));
+      await signIn(seeker, world.url, 'sgt.other', PASSWORD);
+      await seeker.goto(`${world.url}/search?q=${encodeURIComponent(email)}`);
+      const notice = seeker.locator('.hit-notice').first();
+      await notice.waitFor();
+      const text = (await notice.textContent())!;
+      expect(text).toMatch(/^Another agency holds this — contact /);
+      expect(text).toContain(holder);
+      expect(text).toContain(`email ${email}`);
+      const reference = /HIT-\d+/.exec(text)![0];
+      // Nothing of the holding case: not its reference, not the records or entities that hold the email.
+      const notices = (await seeker.locator('.hit-notices').textContent())!;
+      for (const ref of refs) expect(notices).not.toContain(ref);
+      expect(await seeker.locator('.record-hit').count()).toBe(0);
+      expect(await seeker.locator('.cards .card').count()).toBe(0);
+      await screenshot(seeker, '10-hit-notice');
+
+      // The holding officer's work queue shows who looked, with the same reference, as it happens.
+      const arrived = page.locator('.hit-notice', { hasText: reference });
+      await expect.poll(() => arrived.count(), { timeout: 15_000 }).toBe(1);
+      expect(await arrived.textContent()).toContain('sgt.other');
+      await screenshot(page, '11-work-queue-hit');
+    } finally {
+      await other.close();
+    }
   });
 
   it('raised no script errors on any screen', () => {

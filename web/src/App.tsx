@@ -5,8 +5,10 @@ import { formatMinutes, setExposureUser, useExposureSeconds } from './exposure.t
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { AuditScreen } from './screens/Audit.tsx';
 import { CaseScreen } from './screens/Case.tsx';
+import { DeconflictionScreen } from './screens/Deconfliction.tsx';
 import { EntityScreen } from './screens/Entity.tsx';
 import { HomeScreen } from './screens/Home.tsx';
+import { IdentitiesScreen } from './screens/Identities.tsx';
 import { NotFound } from './screens/NotFound.tsx';
 import { SearchScreen } from './screens/Search.tsx';
 import { SignInScreen } from './screens/SignIn.tsx';
@@ -68,6 +70,8 @@ function Screen() {
       </Suspense>
     );
   if (path === '/audit') return <AuditScreen />;
+  if (path === '/deconfliction') return <DeconflictionScreen />;
+  if (path === '/identities') return <IdentitiesScreen />;
   if ((params = match('/cases/:ref', path))) return <CaseScreen caseRef={params.ref!} tab="sources" />;
   if ((params = match('/cases/:ref/:tab', path))) return <CaseScreen caseRef={params.ref!} tab={params.tab!} />;
   if ((params = match('/entities/:id', path))) return <EntityScreen id={params.id!} />;
@@ -103,6 +107,14 @@ export function App() {
           <Link to="/chart" aria-current={current('/chart')}>
             Link chart
           </Link>
+          <Link to="/deconfliction" aria-current={current('/deconfliction')}>
+            Deconfliction
+          </Link>
+          {user.agency !== null && (
+            <Link to="/identities" aria-current={current('/identities')}>
+              Identities
+            </Link>
+          )}
           {(user.role === 'auditor' || user.role === 'admin' || user.role === 'supervisor') && (
             <Link to="/audit" aria-current={current('/audit')}>
               Audit

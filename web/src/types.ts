@@ -102,6 +102,96 @@ export interface EntityHit {
 export interface SearchResult {
   records: { total: number; more: boolean; hits: RecordHit[] };
   entities: EntityHit[];
+  /** Notices for identifiers or @handles that cases you may not see also hold. */
+  hits?: HitNotice[];
+}
+
+/** access/hits.ts HitNotice: another agency holds this — whom to call, nothing of its case. */
+export interface HitNotice {
+  reference: string;
+  kind: 'identifier' | 'subject' | 'media' | (string & {});
+  about: string;
+  agency: string;
+  country: string;
+  officer: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+/** access/hits.ts RaisedHit */
+export interface RaisedHit extends HitNotice {
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** access/hits.ts ReceivedHit: someone who may not see my case looked up what it holds. */
+export interface ReceivedHit {
+  reference: string;
+  kind: string;
+  case: string;
+  what: string;
+  seeker: { user: string; agency: string | null; country: string | null; phone: string | null; email: string | null };
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** access/hits.ts HitList */
+export interface HitList {
+  raised: RaisedHit[];
+  received: ReceivedHit[];
+}
+
+/** access/deconfliction.ts Contact: the other side's point of contact, nothing more. */
+export interface Contact {
+  agency: string;
+  officer: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+/** access/deconfliction.ts RegistrationView */
+export interface Registration {
+  id: string;
+  case: string;
+  kind: 'target' | 'operation';
+  selector: { type: string; shown: string } | null;
+  subject: string | null;
+  operation: { kind: string; from: string; to: string; place: string | null; latitude: number | null; longitude: number | null; radiusM: number | null } | null;
+  registeredAt: string;
+}
+
+/** access/deconfliction.ts AlertView */
+export interface Alert {
+  id: string;
+  raisedAt: string;
+  reason: 'target' | 'operation';
+  case: string | null;
+  registration: string | null;
+  identity: string | null;
+  contact: Contact;
+}
+
+export interface Deconfliction {
+  registrations: Registration[];
+  alerts: Alert[];
+}
+
+/** access/identities.ts IdentityView */
+export interface Identity {
+  id: string;
+  type: string;
+  selector: string;
+  platform: string | null;
+  officer: string;
+  authority: string;
+  from: string;
+  to: string | null;
+  note: string | null;
+  active: boolean;
+  retiredAt: string | null;
+  addedAt: string;
 }
 
 /** analysis/graph-data.ts */
@@ -232,6 +322,8 @@ export interface Subject {
   id: string;
   label: string | null;
   members: SubjectMember[];
+  /** Members in cases you may not see: who holds them, to contact. */
+  hits?: HitNotice[];
 }
 
 export interface CommunitySummary {

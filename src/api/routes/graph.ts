@@ -133,11 +133,11 @@ export default async function graphRoutes(app: FastifyInstance, ctx: ApiContext)
       return ctx.asUser(request, async (db, acting) => {
         const projection = await loadProjection(db, { caseRefs: query.case, ...window(query.from, query.to) });
         if (isOn(query.brokers)) {
-          const brokers = findBrokers(projection, detectCommunities(projection), { limit: query.limit });
+          const brokers = await findBrokers(projection, detectCommunities(projection), { limit: query.limit });
           await acting.audit('analysis.brokers', { cases: query.case ?? [], limit: query.limit });
           return { brokers };
         }
-        const central = centrality(projection, { kinds: query.kind, limit: query.limit });
+        const central = await centrality(projection, { kinds: query.kind, limit: query.limit });
         await acting.audit('analysis.central', { cases: query.case ?? [], limit: query.limit });
         return { central };
       });

@@ -7,10 +7,14 @@ import type { ApiContext } from '../context.ts';
 import analysisRoutes from './analysis.ts';
 import auditRoutes from './audit.ts';
 import caseRoutes from './cases.ts';
+import deconflictionRoutes from './deconfliction.ts';
 import entityRoutes from './entities.ts';
 import exportRoutes from './exports.ts';
+import federationRoutes from './federation.ts';
 import graphRoutes from './graph.ts';
 import hashSetRoutes from './hash-sets.ts';
+import hitRoutes from './hits.ts';
+import identityRoutes from './identities.ts';
 import jobRoutes from './jobs.ts';
 import mediaRoutes from './media.ts';
 import searchRoutes from './search.ts';
@@ -36,9 +40,9 @@ export const ROUTES: readonly RouteModule[] = [
   hashSetRoutes,
   exportRoutes,
   auditRoutes,
-  // Still to come (issue 10 and later), each a file beside these:
-  //   hits.ts          GET /api/hits — cross-case hits on the user's cases, each with the other agency's contact
-  //   deconfliction.ts GET/POST /api/deconfliction — registrations of targets, and the alerts they raise
-  //   identities.ts    federation: this node's identity and its peers
-  // They publish `hit` and `alert` events through ctx.events (see events.ts) to the users concerned.
+  federationRoutes,
+  // Hits, deconfliction and LE identities publish `hit` and `alert` events through ctx.events to the users concerned.
+  hitRoutes,
+  deconflictionRoutes,
+  identityRoutes,
 ];

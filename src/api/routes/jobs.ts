@@ -48,9 +48,9 @@ export default async function jobRoutes(app: FastifyInstance, ctx: ApiContext): 
     {
       schema: {
         tags: ['jobs'],
-        summary: 'Server-sent events: progress of your jobs (`ingest`, `job`); later cross-case `hit` and deconfliction `alert`',
+        summary: 'Server-sent events: progress of your jobs (`ingest`, `job`), cross-agency `hit` and deconfliction `alert`',
         description:
-          'A text/event-stream. Each event is named (`ingest` for an upload being ingested, `job` for a hash-set import; `hit` and `alert` are reserved) and its data is JSON: for `ingest` and `job`, the Job. On connecting, the state of your unfinished jobs is sent at once.',
+          'A text/event-stream. Each event is named (`ingest` for an upload being ingested, `job` for a hash-set import, `hit` for a cross-agency hit, `alert` for a deconfliction alert) and its data is JSON: for `ingest` and `job`, the Job; for `hit`, either `{direction: "raised", …HitNotice}` (another agency holds what you looked up) or `{direction: "received", reference, kind, case, count, lastSeen}` (someone outside your case looked up what it holds: GET /api/hits for who); for `alert`, the Alert of yours. On connecting, the state of your unfinished jobs is sent at once.',
         response: {
           200: { description: 'the event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
           ...problems(401),

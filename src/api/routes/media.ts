@@ -4,6 +4,7 @@
  * (blurred greyscale first; revealed only on a second request), and each look is audited.
  */
 import type { FastifyInstance } from 'fastify';
+import { raiseMediaHits } from '../../access/index.ts';
 import { categoriseMedia, mediaHits, PDQ_MATCH_THRESHOLD } from '../../media/index.ts';
 import { principalOf } from '../auth.ts';
 import { caseScope, type ApiContext } from '../context.ts';
@@ -13,6 +14,7 @@ import { agencyName, caseMedia, mediaFile } from '../reads.ts';
 import { arrayOf, flag, isOn, object, paging, problems, ref } from '../schemas.ts';
 import { caseParams } from './cases.ts';
 import { bareId, entityIdParam } from './entities.ts';
+import { announceHits } from './hits.ts';
 
 /** Roles that may look at pictures: case workers. Auditors read the log, not the evidence. */
 const VIEWERS = new Set(['analyst', 'supervisor', 'admin']);
@@ -43,17 +45,23 @@ export default async function mediaRoutes(app: FastifyInstance, ctx: ApiContext)
       schema: {
         tags: ['media'],
         summary: "What a case's media match: the same file or a near-identical picture (PDQ) in other cases you may see, and hash-set entries",
+        description:
+          'Pictures held by cases you may not see are not listed: each raises a hit notice instead — the holding agency’s contact, nothing else — listed at GET /api/hits?case={ref} and sent as a `hit` server-sent event.',
         params: caseParams,
         querystring: object({ threshold: { type: 'integer', minimum: 0, maximum: 128, default: PDQ_MATCH_THRESHOLD, description: 'PDQ Hamming distance that counts as a match' } }, ['threshold']),
         response: { 200: arrayOf(ref('MediaHits')), ...problems(400, 401, 404) },
       },
     },
-    async (request) =>
-      ctx.asUser(request, async (db, acting) => {
-        const hits = await mediaHits(db, request.params.ref, { threshold: request.query.threshold, agencyId: acting.user.agencyId ?? undefined });
-        await acting.audit('media.match', { threshold: request.query.threshold, media: hits.length }, await caseScope(db, request.params.ref));
-        return hits;
-      }),
+    async (request) => {
+      const { hits, notices } = await ctx.asUser(request, async (db, acting) => {
+        const found = await mediaHits(db, request.params.ref, { threshold: request.query.threshold, agencyId: acting.user.agencyId ?? undefined });
+        await acting.audit('media.match', { threshold: request.query.threshold, media: found.length }, await caseScope(db, request.params.ref));
+        // Matches in cases the user may not see stay hidden; their holders' contacts become hit notices (GET /api/hits?case=).
+        return { hits: found, notices: await raiseMediaHits(db, request.params.ref, { threshold: request.query.threshold }) };
+      });
+      await announceHits(ctx, principalOf(request), notices, request.log);
+      return hits;
+    },
   );
 
   app.get<{ Params: { id: string }; Querystring: { reveal: string } }>(

@@ -1,9 +1,11 @@
 /** Search over every case the user may see: one query language (search/), filters as parameters too. */
 import type { FastifyInstance } from 'fastify';
 import { parseQuery, search } from '../../search/index.ts';
+import { principalOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { badRequest } from '../problem.ts';
 import { arrayOf, day, object, paging, problems, ref } from '../schemas.ts';
+import { announceHits } from './hits.ts';
 
 interface SearchQuerystring {
   q: string;
@@ -56,7 +58,7 @@ export default async function searchRoutes(app: FastifyInstance, ctx: ApiContext
       const text = [q, ...filters].join(' ').trim();
       if (text === '') throw badRequest('type something to search for (q), or give a filter');
       const query = parseQuery(text, { region: (request.query.region ?? ctx.settings.region).toUpperCase(), secret: ctx.cardSecret() });
-      return ctx.asUser(request, async (db, acting) => {
+      const answer = await ctx.asUser(request, async (db, acting) => {
         const found = await search(db, query, { limit, offset });
         // The query as parsed, not as typed: a card number in it never reaches the log.
         await acting.audit('search', {
@@ -69,6 +71,8 @@ export default async function searchRoutes(app: FastifyInstance, ctx: ApiContext
         });
         return found;
       });
+      await announceHits(ctx, principalOf(request), answer.hits ?? [], request.log);
+      return answer;
     },
   );
 }

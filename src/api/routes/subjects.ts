@@ -3,12 +3,15 @@
  * pair — confirm or reject — that every later resolution run respects.
  */
 import type { FastifyInstance } from 'fastify';
+import { raiseSubjectHits } from '../../access/index.ts';
 import { listSubjects, recordDecision } from '../../store/index.ts';
+import { principalOf } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { forbidden, notFound } from '../problem.ts';
 import { subjectPage } from '../reads.ts';
 import { object, paging, problems, ref } from '../schemas.ts';
 import { bareId, entityIdParam } from './entities.ts';
+import { announceHits } from './hits.ts';
 
 export default async function subjectRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get<{ Querystring: { limit: number; offset: number } }>(
@@ -39,14 +42,17 @@ export default async function subjectRoutes(app: FastifyInstance, ctx: ApiContex
         response: { 200: ref('Subject'), ...problems(400, 401, 404) },
       },
     },
-    async (request) =>
-      ctx.asUser(request, async (db, acting) => {
+    async (request) => {
+      const answer = await ctx.asUser(request, async (db, acting) => {
         const id = bareId(request.params.id);
         const [subject] = await listSubjects(db, id);
         if (!subject) throw notFound(`no subject ${id} that you may see`);
         await acting.audit('subject.read', { members: subject.members.length }, { target: `s${id}` });
-        return subject;
-      }),
+        return { ...subject, hits: await raiseSubjectHits(db, id) };
+      });
+      await announceHits(ctx, principalOf(request), answer.hits, request.log);
+      return answer;
+    },
   );
 
   app.post<{ Body: { a: string; b: string; verdict: 'confirm' | 'reject' } }>(

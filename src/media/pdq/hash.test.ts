@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { decodeForPdq, pdqDihedralFromFile, pdqFromFile, pdqFromFiles, type PdqF
 import { hammingDistance, hexToWords, PDQ_MATCH_THRESHOLD } from './hamming.ts';
 import { approximateDihedralWords, lumaFromPixels, PDQ_DIHEDRAL_NAMES, pdqDihedralFromPixels, pdqFromPixels, pdqIntermediatesFromPixels } from './hash.ts';
 import { PDQ_TESTDATA, readFloatDump, readTsv, seededRandom } from './testdata.test-helper.ts';
+import { pdqFromFilesOnThreads } from './worker-pool.ts';
 
 const expected = readTsv('expected.tsv');
 // Rows whose pixels depend on the decoder (CMYK): the README marks them informational. The
@@ -223,5 +224,19 @@ describe('PDQ details', () => {
     expect(items.map((item) => [item.file, item.ok])).toEqual([[files[0], true], [files[1], false], [files[2], true]]);
     expect(items[2]!.ok && items[2]!.result).toEqual(await pdqFromFile(files[2]!));
     await expect(pdqFromFile(join(dir, 'notes.txt'))).rejects.toThrow();
+  });
+
+  it('hashes on worker threads exactly as in this thread, in the files\' order, reporting files it cannot decode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crosslink-pdq-'));
+    writeFileSync(join(dir, 'notes.txt'), 'not an image\n');
+    const images = readdirSync(`${PDQ_TESTDATA}images`).filter((name) => /\.(jpe?g|png)$/.test(name)).slice(0, 8).map((name) => `${PDQ_TESTDATA}images/${name}`);
+    const files = [...images.slice(0, 4), join(dir, 'notes.txt'), ...images.slice(4)];
+    const items = [];
+    for await (const item of pdqFromFilesOnThreads(files, { threads: 2 })) items.push(item);
+    expect(items.map((item) => item.file)).toEqual(files);
+    for (const item of items) {
+      if (item.file.endsWith('notes.txt')) expect(item.ok).toBe(false);
+      else expect(item.ok && item.result).toEqual(await pdqFromFile(item.file));
+    }
   });
 });

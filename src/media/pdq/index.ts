@@ -3,6 +3,7 @@
  * "flavour B") and an exact index that finds every stored hash within the match threshold.
  */
 export { decodeForPdq, pdqDihedralFromFile, pdqFromFile, pdqFromFiles, type DecodedPixels, type PdqBatchItem, type PdqFileResult } from './decode.ts';
+export { PdqWorkerPool, pdqFromFilesOnThreads } from './worker-pool.ts';
 export { hammingDistance, hammingWords, hexToWords, isPdqHex, PDQ_MATCH_THRESHOLD, PDQ_MIN_QUALITY, PDQ_WORDS, popcount32, wordsToHex } from './hamming.ts';
 export {
   approximateDihedralWords,

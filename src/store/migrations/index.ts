@@ -11,6 +11,10 @@ import * as resolutionIncremental from './0005_resolution_incremental.ts';
 import * as media from './0006_media.ts';
 import * as access from './0007_access.ts';
 import * as hashSetAccess from './0008_hash_set_access.ts';
+import * as hits from './0009_hits.ts';
+import * as deconfliction from './0010_deconfliction.ts';
+import * as retention from './0011_retention.ts';
+import * as federation from './0012_federation.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -21,6 +25,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_media': media,
   '0007_access': access,
   '0008_hash_set_access': hashSetAccess,
+  '0009_hits': hits,
+  '0010_deconfliction': deconfliction,
+  '0011_retention': retention,
+  '0012_federation': federation,
 };
 
 export const migrationProvider: MigrationProvider = {

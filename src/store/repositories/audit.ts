@@ -52,7 +52,10 @@ export async function appendAudit(db: Kysely<Database>, event: AuditEvent): Prom
 /** Appends within a transaction the caller holds, so the entry commits with the work it records. */
 export async function appendAuditIn(trx: Transaction<Database>, event: AuditEvent): Promise<AuditEntry> {
   await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  // Through the SECURITY DEFINER function (migration 0007): an acting user may not read the head
+  // row itself, which is usually someone else's. Its statement starts after the lock is held, so
+  // it sees every append committed before ours.
+  const last = (await sql<{ hash: string }>`SELECT hash FROM crosslink_audit_head()`.execute(trx)).rows[0];
   const prevHash = last?.hash ?? GENESIS_HASH;
   // Millisecond precision: what PostgreSQL stores and returns unchanged, so verification recomputes the same hash.
   const entry = {

@@ -260,21 +260,12 @@ async function internAll(trx: Transaction<Database>, mentions: BatchMention[], c
   }
   if (wanted.size === 0) return;
   const list = [...wanted.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, mention]) => mention);
-  const inserted = await sql<{ id: string; type: string; value: string }>`
-    INSERT INTO identifiers (type, value, display)
-    SELECT * FROM unnest(${list.map((m) => m.type)}::text[], ${list.map((m) => m.value)}::text[], ${list.map((m) => m.display ?? null)}::text[])
-    ON CONFLICT (type, value) DO NOTHING
-    RETURNING id, type, value`.execute(trx);
-  for (const row of inserted.rows) {
-    found.set(identifierKey(row.type, row.value), row.id);
-    wanted.delete(identifierKey(row.type, row.value));
-  }
-  if (wanted.size === 0) return;
-  const rest = [...wanted.values()];
-  const existing = await sql<{ id: string; type: string; value: string }>`
-    SELECT i.id, i.type, i.value FROM identifiers i
-    JOIN unnest(${rest.map((m) => m.type)}::text[], ${rest.map((m) => m.value)}::text[]) AS u(type, value) ON i.type = u.type AND i.value = u.value`.execute(trx);
-  for (const row of existing.rows) found.set(identifierKey(row.type, row.value), row.id);
+  // Through the definer function of migration 0009: an acting user cannot read a value that no
+  // case it may see mentions yet, so it cannot look up the ids of the ones already known itself.
+  const interned = await sql<{ id: string; type: string; value: string }>`
+    SELECT id::text AS id, type, value
+    FROM crosslink_intern_identifiers(${list.map((m) => m.type)}::text[], ${list.map((m) => m.value)}::text[], ${list.map((m) => m.display ?? null)}::text[])`.execute(trx);
+  for (const row of interned.rows) found.set(identifierKey(row.type, row.value), row.id);
 }
 
 async function insertMentions(

@@ -20,6 +20,9 @@ export async function openCase(db: Kysely<Database>, input: NewCase): Promise<Ca
     throw new UserError(`case reference '${input.ref}' must be 1–64 letters, digits, '.', '_', '/' or '-', starting with a letter or digit`);
   }
   const agency = await requireAgency(db, input.agency);
+  // A reference in use by a case the caller may see is named as such; one held by a case it may
+  // not see must not be confirmed to exist (row-level security decides which this lookup finds).
+  if (await findCase(db, ref)) throw new UserError(`case '${ref}' already exists`, 'conflict');
   try {
     return await db
       .insertInto('cases')
@@ -27,7 +30,7 @@ export async function openCase(db: Kysely<Database>, input: NewCase): Promise<Ca
       .returningAll()
       .executeTakeFirstOrThrow();
   } catch (error) {
-    if (isUniqueViolation(error)) throw new UserError(`case '${ref}' already exists`, 'conflict');
+    if (isUniqueViolation(error)) throw new UserError(`case reference '${ref}' is not available: choose another`, 'conflict');
     throw error;
   }
 }

@@ -2,7 +2,7 @@
  * Identifiers (one row per normalised value, shared by all cases) and mentions (who holds
  * one, where: the provenance that lets an officer open the source at the right line).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { identifierType } from '../../model/index.ts';
 import type { Database, Mention } from '../schema.ts';
 import type { CaseScope } from './sources.ts';
@@ -26,23 +26,13 @@ export async function internIdentifiers(db: Kysely<Database>, values: Identifier
     unique.set(identifierKey(value.type, value.value), value);
   }
   if (unique.size === 0) return ids;
-  const rows = [...unique.values()].map((value) => ({ type: value.type, value: value.value, display: value.display ?? null }));
-  const inserted = await db
-    .insertInto('identifiers')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['type', 'value']).doNothing())
-    .returning(['id', 'type', 'value'])
-    .execute();
-  for (const row of inserted) ids.set(identifierKey(row.type, row.value), row.id);
-  const missing = rows.filter((row) => !ids.has(identifierKey(row.type, row.value)));
-  if (missing.length > 0) {
-    const existing = await db
-      .selectFrom('identifiers')
-      .select(['id', 'type', 'value'])
-      .where((eb) => eb.or(missing.map((row) => eb.and([eb('type', '=', row.type), eb('value', '=', row.value)]))))
-      .execute();
-    for (const row of existing) ids.set(identifierKey(row.type, row.value), row.id);
-  }
+  const rows = [...unique.values()];
+  // Through the definer function of migration 0009: an acting user cannot read a value that no
+  // case it may see mentions yet, so it cannot look up the ids of the ones already known itself.
+  const interned = await sql<{ id: string; type: string; value: string }>`
+    SELECT id::text AS id, type, value
+    FROM crosslink_intern_identifiers(${rows.map((row) => row.type)}::text[], ${rows.map((row) => row.value)}::text[], ${rows.map((row) => row.display ?? null)}::text[])`.execute(db);
+  for (const row of interned.rows) ids.set(identifierKey(row.type, row.value), row.id);
   return ids;
 }
 

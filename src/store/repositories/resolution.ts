@@ -325,10 +325,11 @@ export interface SubjectView {
 }
 
 export async function listSubjects(db: Kysely<Database>, subjectId?: string): Promise<SubjectView[]> {
-  const rows = await sql<{ subject_id: string; subject_label: string | null; entity_id: string; kind: string; case_ref: string; source: string | null; key: string; label: string; score: number; reasons: unknown[] }>`
-    SELECT sm.subject_id, s.label AS subject_label, e.id AS entity_id, e.kind, c.ref AS case_ref, src.original_name AS source, e.key, e.label, sm.score,
-           CASE WHEN sm.reason IS NULL THEN sm.reasons
-                ELSE jsonb_build_array(jsonb_build_object('with', sm.reason_with::text, 'probability', sm.reason_probability, 'fields', r.fields)) END AS reasons
+  const rows = await sql<{ subject_id: string; entity_id: string; kind: string; case_ref: string; source: string | null; key: string; label: string; score: number; reasons: unknown[] }>`
+    SELECT sm.subject_id, e.id AS entity_id, e.kind, c.ref AS case_ref, src.original_name AS source, e.key, e.label, sm.score,
+           -- Through migration 0009's function: a reason names no record the reader may not see.
+           crosslink_visible_reasons(CASE WHEN sm.reason IS NULL THEN sm.reasons
+                ELSE jsonb_build_array(jsonb_build_object('with', sm.reason_with::text, 'probability', sm.reason_probability, 'fields', r.fields)) END) AS reasons
     FROM subject_members sm
     LEFT JOIN resolution_reasons r ON r.run = sm.reason_run AND r.reason = sm.reason
     JOIN subjects s ON s.id = sm.subject_id
@@ -337,9 +338,16 @@ export async function listSubjects(db: Kysely<Database>, subjectId?: string): Pr
     LEFT JOIN sources src ON src.id = e.source_id
     WHERE ${subjectId === undefined ? sql`true` : sql`sm.subject_id = ${subjectId}`}
     ORDER BY sm.subject_id, e.id`.execute(db);
+  // Labels once per subject, through migration 0009's function: never a name from a member the reader may not see.
+  const ids = [...new Set(rows.rows.map((row) => row.subject_id))];
+  const labels = new Map(
+    ids.length === 0
+      ? []
+      : (await sql<{ id: string; label: string | null }>`SELECT id, crosslink_subject_label(id) AS label FROM unnest(${ids}::bigint[]) AS id`.execute(db)).rows.map((row) => [String(row.id), row.label]),
+  );
   const subjects = new Map<string, SubjectView>();
   for (const row of rows.rows) {
-    const subject = subjects.get(row.subject_id) ?? { id: row.subject_id, label: row.subject_label, members: [] };
+    const subject = subjects.get(row.subject_id) ?? { id: row.subject_id, label: labels.get(row.subject_id) ?? null, members: [] };
     // A person made from a row is keyed `record:<the row's key column>`: show the row's key.
     subject.members.push({ entity: row.entity_id, kind: row.kind, case: row.case_ref, source: row.source, key: row.key.replace(/^record:/, ''), label: row.label, score: row.score, reasons: row.reasons });
     subjects.set(row.subject_id, subject);

@@ -5,43 +5,106 @@
 import { useState } from 'react';
 import { listOf } from '../api.ts';
 import { Count, Empty, Loading, Problem, When } from '../components/common.tsx';
+import { ContactLine, HitNoticeCard } from '../components/HitNotices.tsx';
 import { formatMinutes, useExposureSeconds } from '../exposure.ts';
 import { useFetch, useServerEvents, useTitle } from '../hooks.ts';
 import { caseUrl, Link } from '../router.tsx';
 import { useUser } from '../session.tsx';
-import type { CaseSummary } from '../types.ts';
+import type { CaseSummary, Deconfliction, HitList } from '../types.ts';
 
-interface Notice {
-  type: string;
-  at: string;
-  text: string;
-  caseRef?: string;
-}
+/** Newest first, at most this many of each kind on the work queue (the rest: Deconfliction and `crosslink hits`). */
+const SHOWN = 8;
 
-function describe(type: string, data: unknown): Notice | null {
-  if (!data || typeof data !== 'object') return null;
-  const value = data as Record<string, unknown>;
-  if (!/hit|alert|deconfliction/i.test(type)) return null;
-  const caseRef = typeof value.case === 'string' ? value.case : typeof value.caseRef === 'string' ? value.caseRef : undefined;
-  const agency = typeof value.agency === 'string' ? value.agency : undefined;
-  const what = typeof value.detail === 'string' ? value.detail : typeof value.message === 'string' ? value.message : typeof value.identifier === 'string' ? value.identifier : '';
-  const contact = typeof value.contact === 'string' ? ` · contact: ${value.contact}` : '';
-  return { type, at: new Date().toISOString(), caseRef, text: `${what}${agency ? ` (${agency})` : ''}${contact}` || type };
+function HitsAndAlerts() {
+  const hits = useFetch<HitList>('/api/hits');
+  const deconfliction = useFetch<Deconfliction>('/api/deconfliction');
+  const [live, setLive] = useState(0);
+  // A `hit` or `alert` event says something new arrived: read the lists again, under my own rights.
+  useServerEvents((event) => {
+    if (event.type !== 'hit' && event.type !== 'alert') return;
+    setLive((n) => n + 1);
+    if (event.type === 'hit') hits.reload();
+    else deconfliction.reload();
+  });
+  const raised = hits.data?.raised ?? [];
+  const received = hits.data?.received ?? [];
+  const alerts = [...(deconfliction.data?.alerts ?? [])].reverse();
+  const nothing = hits.data && deconfliction.data && raised.length + received.length + alerts.length === 0;
+  return (
+    <section aria-labelledby="new-hits" className="panel">
+      <h2 id="new-hits">New hits and alerts</h2>
+      {(hits.loading || deconfliction.loading) && !hits.data && <Loading what="Loading hits and alerts" />}
+      <Problem error={hits.error} what="load your hits" />
+      <Problem error={deconfliction.error} what="load your deconfliction alerts" />
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {live > 0 ? `${live} new hit or alert notifications since you opened this page` : ''}
+      </p>
+      {nothing && (
+        <Empty>
+          No hits or alerts. When something you look up is held by a case you may not see, or someone looks up what your cases hold, or another unit
+          registers your target, it appears here with whom to call.
+        </Empty>
+      )}
+      {raised.length > 0 && (
+        <>
+          <h3>Held by another agency</h3>
+          <ul className="hit-notice-list">
+            {raised.slice(0, SHOWN).map((hit) => (
+              <HitNoticeCard key={hit.reference} notice={hit} />
+            ))}
+          </ul>
+        </>
+      )}
+      {received.length > 0 && (
+        <>
+          <h3>Looked up in your cases</h3>
+          <ul className="hit-notice-list">
+            {received.slice(0, SHOWN).map((hit) => (
+              <li key={hit.reference} className="hit-notice" aria-label={`Hit ${hit.reference} on ${hit.case}`}>
+                <p>
+                  <Link to={caseUrl(hit.case)}>{hit.case}</Link>: someone who may not see it looked up <strong>{hit.what}</strong>
+                </p>
+                <p className="small">
+                  {hit.seeker.user}, {hit.seeker.agency ? `${hit.seeker.agency}${hit.seeker.country ? ` (${hit.seeker.country})` : ''}` : 'node administrator'}
+                  {hit.seeker.phone ? `, ${hit.seeker.phone}` : ''}
+                  {hit.seeker.email ? `, ${hit.seeker.email}` : ''} · <strong className="hit-reference">{hit.reference}</strong> · {hit.count}× · last <When at={hit.lastSeen} />
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {alerts.length > 0 && (
+        <>
+          <h3>Deconfliction alerts</h3>
+          <ul className="hit-notice-list">
+            {alerts.slice(0, SHOWN).map((alert) => (
+              <li key={alert.id} className="hit-notice alert-item">
+                <p>
+                  Another unit works the same {alert.reason === 'target' ? 'target' : 'place and time'} as{' '}
+                  {alert.case ? <Link to={caseUrl(alert.case)}>{alert.case}</Link> : `your identity ${alert.identity ?? ''}`} — contact <ContactLine contact={alert.contact} />
+                </p>
+                <p className="small">
+                  <When at={alert.raisedAt} />
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <p className="small">
+        <Link to="/deconfliction">Deconfliction: register a target or operation</Link>
+      </p>
+    </section>
+  );
 }
 
 export function HomeScreen() {
   useTitle('Work queue');
   const user = useUser();
   const cases = useFetch<unknown>('/api/cases');
-  const [notices, setNotices] = useState<Notice[]>([]);
   const { seconds } = useExposureSeconds();
-  useServerEvents((event) => {
-    const notice = describe(event.type, event.data);
-    if (notice) setNotices((list) => [notice, ...list].slice(0, 50));
-  });
   const list = listOf<CaseSummary>(cases.data, 'cases');
-  const hits = notices.filter((notice) => /hit/i.test(notice.type));
-  const alerts = notices.filter((notice) => !/hit/i.test(notice.type));
 
   return (
     <div className="home">
@@ -98,38 +161,7 @@ export function HomeScreen() {
           )}
         </section>
 
-        <section aria-labelledby="new-hits" className="panel">
-          <h2 id="new-hits">New cross-case hits</h2>
-          {hits.length === 0 ? (
-            <Empty>
-              No new hits since you signed in. When an identifier or image of your cases turns up in another case, the notice and the other agency's contact
-              appear here.
-            </Empty>
-          ) : (
-            <ul className="notices" aria-live="polite">
-              {hits.map((notice, index) => (
-                <li key={index}>
-                  <When at={notice.at} /> {notice.caseRef && <Link to={caseUrl(notice.caseRef)}>{notice.caseRef}</Link>} {notice.text}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-
-        <section aria-labelledby="alerts" className="panel">
-          <h2 id="alerts">Deconfliction alerts</h2>
-          {alerts.length === 0 ? (
-            <Empty>No alerts waiting. An alert tells you another unit is working the same target, with whom to call.</Empty>
-          ) : (
-            <ul className="notices" aria-live="polite">
-              {alerts.map((notice, index) => (
-                <li key={index}>
-                  <When at={notice.at} /> {notice.text}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <HitsAndAlerts />
 
         <section aria-labelledby="wellbeing" className="panel">
           <h2 id="wellbeing">Today</h2>

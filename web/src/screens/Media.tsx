@@ -6,12 +6,13 @@
  * hash set already categorised are collapsed out of the default view (UI brief §3).
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { ApiError, listOf, post, totalOf } from '../api.ts';
+import { ApiError, listOf, post, query, totalOf } from '../api.ts';
 import { bytes, Empty, Hash, Loading, Pager, Problem, When } from '../components/common.tsx';
+import { HitNotices } from '../components/HitNotices.tsx';
 import { useExposure } from '../exposure.ts';
 import { useFetch } from '../hooks.ts';
 import { caseUrl, Link } from '../router.tsx';
-import type { MediaHit, MediaItem } from '../types.ts';
+import type { HitList, MediaHit, MediaItem } from '../types.ts';
 
 /** Media rows per page (the API gives at most 1,000 at once). */
 const PAGE = 500;
@@ -78,6 +79,8 @@ export default function MediaTab({ caseRef }: { caseRef: string }) {
   const [offset, setOffset] = useState(0);
   const media = useFetch<unknown>(`${base}/media?limit=${PAGE}&offset=${offset}`);
   const matches = useFetch<unknown>(`${base}/media-matches`);
+  // Matching raises notices for pictures held by cases I may not see; they are read once it has run.
+  const notices = useFetch<HitList>(matches.data !== undefined ? `/api/hits${query({ case: caseRef })}` : null);
   const [thumbnails, setThumbnails] = useState(false);
   const [peeking, setPeeking] = useState<string | null>(null);
   const [showKnown, setShowKnown] = useState(false);
@@ -224,6 +227,7 @@ export default function MediaTab({ caseRef }: { caseRef: string }) {
       {media.loading && !media.data && <Loading what="Loading media" />}
       <Problem error={media.error} what="load the media" />
       <Problem error={matches.error} what="load the media matches" />
+      <HitNotices notices={notices.data?.raised.filter((hit) => hit.kind === 'media')} title="Pictures another agency also holds" />
       {media.data !== undefined && totalOf(media.data, rows.length) > PAGE && (
         <Pager label="files" offset={offset} limit={PAGE} shown={rows.length} total={totalOf(media.data, rows.length)} onChange={setOffset} />
       )}

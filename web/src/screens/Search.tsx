@@ -6,6 +6,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { listOf, query } from '../api.ts';
 import { Empty, kindLabel, Loading, Pager, Problem, Snippet, When } from '../components/common.tsx';
+import { HitNotices } from '../components/HitNotices.tsx';
 import { useFetch, useTitle } from '../hooks.ts';
 import { caseUrl, chartUrl, entityUrl, Link, navigate, useLocation } from '../router.tsx';
 import type { CaseSummary, SearchResult } from '../types.ts';
@@ -104,6 +105,7 @@ export function SearchScreen() {
       <Problem error={result.error} what="search" />
       {result.loading && <Loading what="Searching" />}
 
+      {result.data && <HitNotices notices={result.data.hits} />}
       {result.data && (
         <div className="results">
           <section aria-labelledby="entity-results" className="panel">

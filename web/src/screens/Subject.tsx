@@ -3,6 +3,7 @@
  * together, each with the reasons and the analyst's confirm/reject.
  */
 import { Loading, Problem } from '../components/common.tsx';
+import { HitNotices } from '../components/HitNotices.tsx';
 import { MatchReasons } from '../components/MatchReasons.tsx';
 import { useFetch, useTitle } from '../hooks.ts';
 import { caseUrl, chartUrl, entityUrl, Link } from '../router.tsx';
@@ -38,6 +39,7 @@ export function SubjectScreen({ id }: { id: string }) {
           </span>
         ))}
       </p>
+      <HitNotices notices={subject.hits} title="Also held by another agency" />
       <section className="panel" aria-labelledby="members-title">
         <h2 id="members-title">Records and why they are one person</h2>
         <table className="data">

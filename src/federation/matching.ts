@@ -1,0 +1,76 @@
+/**
+ * What a node keeps of its exchanges with a peer, and the intersection it finds in them. Per peer:
+ * `mine` — our selectors already exchanged, each with the tag of H(x)^ab the peer computed for us;
+ * `theirs` — tags of H(y)^ab for the peer's selectors, computed by us; `matches` — tags in both.
+ * Either side adding to either table checks the new rows against the other table under a per-peer
+ * lock, so two exchanges crossing each other cannot both miss their match.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../store/index.ts';
+
+/** pg_advisory_xact_lock class of federation's per-peer lock: "fede". */
+const PEER_LOCK = 0x6665_6465;
+
+export interface Match {
+  tag: Buffer;
+  identifierId: string;
+}
+
+/** Runs `work` in a transaction holding the peer's lock. */
+export async function withPeerLock<T>(db: Kysely<Database>, peerId: string, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(${PEER_LOCK}, (${peerId}::bigint % 2147483647)::integer)`.execute(trx);
+    return work(trx);
+  });
+}
+
+const hex = (tags: readonly Buffer[]) => tags.map((tag) => tag.toString('hex'));
+
+function toMatches(rows: { tag: Buffer; identifier_id: string }[]): Match[] {
+  return rows.map((row) => ({ tag: row.tag, identifierId: row.identifier_id }));
+}
+
+/** Our selectors, exchanged: their tags (in the same order as the ids). Returns the matches they make. */
+export async function recordOwnExchange(trx: Transaction<Database>, peerId: string, identifierIds: readonly string[], tags: readonly Buffer[]): Promise<Match[]> {
+  if (identifierIds.length !== tags.length) throw new Error('one tag per identifier');
+  if (identifierIds.length === 0) return [];
+  const ids = [...identifierIds];
+  await sql`
+    INSERT INTO federation_mine (peer_id, identifier_id, tag)
+    SELECT ${peerId}, t.id, decode(t.tag, 'hex') FROM unnest(${ids}::bigint[], ${hex(tags)}::text[]) AS t (id, tag)
+    ON CONFLICT DO NOTHING`.execute(trx);
+  const found = await sql<{ tag: Buffer; identifier_id: string }>`
+    INSERT INTO federation_matches (peer_id, tag, identifier_id)
+    SELECT m.peer_id, m.tag, m.identifier_id FROM federation_mine m
+    JOIN federation_theirs t ON t.peer_id = m.peer_id AND t.tag = m.tag
+    WHERE m.peer_id = ${peerId} AND m.identifier_id = ANY (${ids}::bigint[])
+    ON CONFLICT DO NOTHING
+    RETURNING tag, identifier_id`.execute(trx);
+  return toMatches(found.rows);
+}
+
+/** The peer's selectors, as tags. Returns the matches they make with ours. */
+export async function recordPeerSelectors(trx: Transaction<Database>, peerId: string, tags: readonly Buffer[]): Promise<Match[]> {
+  if (tags.length === 0) return [];
+  const list = hex(tags);
+  await sql`
+    INSERT INTO federation_theirs (peer_id, tag)
+    SELECT ${peerId}, decode(t, 'hex') FROM unnest(${list}::text[]) AS t
+    ON CONFLICT DO NOTHING`.execute(trx);
+  const found = await sql<{ tag: Buffer; identifier_id: string }>`
+    INSERT INTO federation_matches (peer_id, tag, identifier_id)
+    SELECT m.peer_id, m.tag, m.identifier_id FROM federation_mine m
+    WHERE m.peer_id = ${peerId} AND m.tag IN (SELECT decode(t, 'hex') FROM unnest(${list}::text[]) AS t)
+    ON CONFLICT DO NOTHING
+    RETURNING tag, identifier_id`.execute(trx);
+  return toMatches(found.rows);
+}
+
+/** Of these tags, the ones this node has found in its intersection with the peer, with our identifier. */
+export async function knownMatches(db: Kysely<Database>, peerId: string, tags: readonly Buffer[]): Promise<Match[]> {
+  if (tags.length === 0) return [];
+  const found = await sql<{ tag: Buffer; identifier_id: string }>`
+    SELECT tag, identifier_id FROM federation_matches
+    WHERE peer_id = ${peerId} AND tag IN (SELECT decode(t, 'hex') FROM unnest(${hex(tags)}::text[]) AS t)`.execute(db);
+  return toMatches(found.rows);
+}

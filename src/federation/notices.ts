@@ -1,0 +1,197 @@
+/**
+ * Hit notices: when a node finds a selector of one of its sharing cases in its intersection with a
+ * peer, it tells the peer who to call — the agency, its point of contact, a reference number (and,
+ * where the case shares `all`, the case officer and the case reference). Never the selector, a
+ * record, a name from the case or anything else of its content: the peer knows which of its own
+ * selectors matched from the tag, and can only act on it by calling.
+ *
+ * A node accepts a notice only about a match it has found itself, so a peer cannot plant hits.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { appendAuditIn, type Database } from '../store/index.ts';
+import { Rejection } from './envelope.ts';
+import { knownMatches, type Match } from './matching.ts';
+import type { FederationNode } from './node.ts';
+import { enqueue } from './outbox.ts';
+import type { Peer } from './peers.ts';
+import { sharingCases } from './policy.ts';
+import { federationDb } from './tables.ts';
+
+/** Notices per message: one round trip for many hits, small enough to retry whole. */
+const NOTICES_PER_MESSAGE = 500;
+
+export interface HitNotice {
+  /** Quote it when calling: the sending node finds its case by it. */
+  reference: string;
+  /** Hex of the 16-byte tag of the match: which of the receiver's selectors it is about. */
+  tag: string;
+  agency: { name: string; country: string };
+  contact: { officer?: string; phone?: string; email?: string };
+  /** Only where the case shares `all`. */
+  case?: { ref: string; officer?: string };
+}
+
+export interface NoticeMessage {
+  node: string;
+  notices: HitNotice[];
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A reference that reads well over the phone: XL-7K3M-Q9TD (40 random bits). */
+export function newReference(): string {
+  const bytes = randomBytes(8);
+  const chars = [...bytes].map((byte) => CROCKFORD[byte & 31]!).join('');
+  return `XL-${chars.slice(0, 4)}-${chars.slice(4, 8)}`;
+}
+
+function contactOf(source: Record<string, unknown>): HitNotice['contact'] {
+  const contact: HitNotice['contact'] = {};
+  for (const field of ['officer', 'phone', 'email'] as const) {
+    const value = source[field];
+    if (typeof value === 'string' && value.trim() !== '') contact[field] = value.trim().slice(0, 200);
+  }
+  return contact;
+}
+
+/**
+ * For new matches with a peer: a notice per sharing case holding the selector, recorded (so the
+ * reference can be looked up when the peer calls) and queued for the peer in the caller's
+ * transaction. Returns how many were queued.
+ */
+export async function queueNotices(trx: Transaction<Database>, node: FederationNode, peer: Peer, matches: readonly Match[], actor: string): Promise<number> {
+  if (matches.length === 0) return 0;
+  const tagOf = new Map(matches.map((match) => [match.identifierId, match.tag]));
+  const cases = await sharingCases(trx, [...tagOf.keys()]);
+  const notices: HitNotice[] = [];
+  const perCase = new Map<string, { agencyId: string; ref: string; references: string[] }>();
+  for (const holder of cases) {
+    const tag = tagOf.get(holder.identifierId)!;
+    const reference = newReference();
+    const inserted = await federationDb(trx)
+      .insertInto('federation_notices')
+      .values({ reference, peer_id: peer.id, tag, identifier_id: holder.identifierId, agency_id: holder.agencyId, case_id: holder.caseId })
+      .onConflict((oc) => oc.columns(['peer_id', 'tag', 'case_id']).doNothing())
+      .returning('reference')
+      .executeTakeFirst();
+    if (!inserted) continue;
+    const contact = contactOf(holder.agencyContact);
+    if (holder.sharing === 'all' && holder.officer) contact.officer = holder.officer.slice(0, 200);
+    notices.push({
+      reference,
+      tag: tag.toString('hex'),
+      agency: { name: holder.agency.slice(0, 200), country: holder.country },
+      contact,
+      ...(holder.sharing === 'all' ? { case: { ref: holder.caseRef, ...(holder.officer ? { officer: holder.officer.slice(0, 200) } : {}) } } : {}),
+    });
+    const entry = perCase.get(holder.caseId) ?? { agencyId: holder.agencyId, ref: holder.caseRef, references: [] };
+    entry.references.push(reference);
+    perCase.set(holder.caseId, entry);
+  }
+  for (let start = 0; start < notices.length; start += NOTICES_PER_MESSAGE) {
+    const message: NoticeMessage = { node: node.identity.name, notices: notices.slice(start, start + NOTICES_PER_MESSAGE) };
+    await enqueue(trx, peer.id, 'hit.notice', message as unknown as Record<string, unknown>);
+  }
+  for (const [caseId, entry] of perCase) {
+    await appendAuditIn(trx, {
+      actor,
+      action: 'federation.notice.queued',
+      agencyId: entry.agencyId,
+      caseId,
+      target: peer.name,
+      details: { peer: peer.name, notices: entry.references.length, references: entry.references.slice(0, 100) },
+    });
+  }
+  return notices.length;
+}
+
+const TEXT = (value: unknown, max = 200) => typeof value === 'string' && value.length > 0 && value.length <= max;
+const OPTIONAL_TEXT = (value: unknown) => value === undefined || TEXT(value);
+
+/** The notice message's shape, strictly: a field this version does not know is refused, not stored. */
+export function parseNoticeMessage(body: unknown): NoticeMessage {
+  const message = body as Partial<NoticeMessage> | null;
+  const exact = (value: unknown, keys: string[]) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((key) => keys.includes(key));
+  const ok =
+    exact(message, ['node', 'notices']) &&
+    TEXT(message!.node, 64) &&
+    Array.isArray(message!.notices) &&
+    message!.notices.length > 0 &&
+    message!.notices.length <= NOTICES_PER_MESSAGE &&
+    message!.notices.every(
+      (notice) =>
+        exact(notice, ['reference', 'tag', 'agency', 'contact', 'case']) &&
+        typeof notice.reference === 'string' &&
+        /^[A-Za-z0-9-]{4,40}$/.test(notice.reference) &&
+        typeof notice.tag === 'string' &&
+        /^[0-9a-f]{32}$/.test(notice.tag) &&
+        exact(notice.agency, ['name', 'country']) &&
+        TEXT(notice.agency?.name) &&
+        typeof notice.agency?.country === 'string' &&
+        /^[A-Z]{2}$/.test(notice.agency.country) &&
+        exact(notice.contact, ['officer', 'phone', 'email']) &&
+        OPTIONAL_TEXT(notice.contact?.officer) &&
+        OPTIONAL_TEXT(notice.contact?.phone) &&
+        OPTIONAL_TEXT(notice.contact?.email) &&
+        (notice.case === undefined || (exact(notice.case, ['ref', 'officer']) && TEXT(notice.case.ref, 64) && OPTIONAL_TEXT(notice.case.officer))),
+    );
+  if (!ok) throw new Rejection('invalid-body', 'not a hit notice message: { node, notices: [{ reference, tag, agency: { name, country }, contact, case? }] } with nothing else');
+  return message as NoticeMessage;
+}
+
+/**
+ * Applies a notice message from a peer: each notice becomes a federated hit on every local case
+ * that shares the matching selector. All or nothing: a notice about a match this node has not found
+ * (yet) refuses the message, which the peer retries later. A message id seen before is acknowledged
+ * and not applied again.
+ */
+export async function receiveNotices(node: FederationNode, peer: Peer, messageId: string, body: unknown): Promise<{ duplicate: boolean; hits: number }> {
+  const message = parseNoticeMessage(body);
+  return node.store.db.transaction().execute(async (trx) => {
+    const fed = federationDb(trx);
+    const first = await fed
+      .insertInto('federation_inbox')
+      .values({ peer_id: peer.id, message_id: messageId, kind: 'hit.notice' })
+      .onConflict((oc) => oc.columns(['peer_id', 'message_id']).doNothing())
+      .returning('message_id')
+      .executeTakeFirst();
+    if (!first) return { duplicate: true, hits: 0 };
+    const tags = message.notices.map((notice) => Buffer.from(notice.tag, 'hex'));
+    const matches = new Map((await knownMatches(trx, peer.id, tags)).map((match) => [match.tag.toString('hex'), match.identifierId]));
+    const unknown = message.notices.filter((notice) => !matches.has(notice.tag)).length;
+    if (unknown > 0) throw new Rejection('not-matched', `${unknown} of ${message.notices.length} notices are about matches this node has not found (yet): send them again later`);
+    const holders = await sharingCases(trx, [...new Set(matches.values())]);
+    const perCase = new Map<string, { agencyId: string; references: string[] }>();
+    let hits = 0;
+    for (const notice of message.notices) {
+      const identifierId = matches.get(notice.tag)!;
+      for (const holder of holders.filter((candidate) => candidate.identifierId === identifierId)) {
+        const stored = { node: message.node, ...notice };
+        const inserted = await fed
+          .insertInto('federation_hits')
+          .values({ peer_id: peer.id, reference: notice.reference, identifier_id: identifierId, agency_id: holder.agencyId, case_id: holder.caseId, notice: JSON.stringify(stored) })
+          .onConflict((oc) => oc.columns(['peer_id', 'reference', 'case_id']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) continue;
+        hits++;
+        const entry = perCase.get(holder.caseId) ?? { agencyId: holder.agencyId, references: [] };
+        entry.references.push(notice.reference);
+        perCase.set(holder.caseId, entry);
+      }
+    }
+    for (const [caseId, entry] of perCase) {
+      await appendAuditIn(trx, {
+        actor: `peer:${peer.name}`,
+        action: 'federation.hit',
+        agencyId: entry.agencyId,
+        caseId,
+        target: peer.name,
+        details: { peer: peer.name, node: message.node, hits: entry.references.length, references: entry.references.slice(0, 100) },
+      });
+    }
+    await appendAuditIn(trx, { actor: `peer:${peer.name}`, action: 'federation.notice.received', target: peer.name, details: { peer: peer.name, notices: message.notices.length, hits } });
+    return { duplicate: false, hits };
+  });
+}

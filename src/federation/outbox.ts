@@ -1,0 +1,95 @@
+/**
+ * The outbox per peer: one-way messages (hit notices) written in the same transaction as the work
+ * that produced them, delivered in order, retried with exponential back-off until the peer
+ * acknowledges them. Each keeps its message id across retries, so a delivery whose answer was lost
+ * is recognised by the peer and not applied twice.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../store/index.ts';
+import type { MessageType } from './envelope.ts';
+import type { FederationNode } from './node.ts';
+import type { Peer } from './peers.ts';
+import { federationDb } from './tables.ts';
+import { exchange, isPeerDown } from './transport.ts';
+
+/** Where each kind of one-way message is delivered on the peer. */
+const PATHS: Partial<Record<MessageType, string>> = { 'hit.notice': '/api/federation/notices' };
+
+export const FIRST_RETRY_MS = 2_000;
+export const MAX_RETRY_MS = 60 * 60_000;
+
+/** How long after the n-th failed attempt (n ≥ 1) the next one is due: 2 s, 4 s, 8 s … at most an hour. */
+export function backoffMs(attempts: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(attempts - 1, 30));
+}
+
+export async function enqueue(trx: Transaction<Database>, peerId: string, kind: MessageType, body: Record<string, unknown>): Promise<string> {
+  const messageId = randomUUID();
+  await federationDb(trx).insertInto('federation_outbox').values({ peer_id: peerId, message_id: messageId, kind, body: JSON.stringify(body) }).execute();
+  return messageId;
+}
+
+export interface Delivery {
+  delivered: number;
+  /** Still waiting (not yet due, or failed this time). */
+  pending: number;
+  /** The last failure, if any. */
+  error?: string;
+}
+
+/**
+ * Delivers the peer's due messages (with `all`, every waiting one), oldest first. A message the
+ * peer refuses waits for its next turn, backing off, while the others go on.
+ */
+export async function deliverOutbox(node: FederationNode, peer: Peer, options: { all?: boolean } = {}): Promise<Delivery> {
+  const db = federationDb(node.store.db);
+  const result: Delivery = { delivered: 0, pending: 0 };
+  // Each message is tried at most once per round: the cursor moves past failures as well.
+  let afterId = '0';
+  for (;;) {
+    const due = await db
+      .selectFrom('federation_outbox')
+      .select(['id', 'message_id', 'kind', 'body', 'attempts'])
+      .where('peer_id', '=', peer.id)
+      .where('delivered_at', 'is', null)
+      .where('id', '>', afterId)
+      .$if(!options.all, (qb) => qb.where('next_attempt_at', '<=', node.now()))
+      .orderBy('id')
+      .limit(200)
+      .execute();
+    if (due.length === 0) break;
+    for (const message of due) {
+      afterId = message.id;
+      const path = PATHS[message.kind as MessageType];
+      try {
+        if (!path) throw new Error(`no delivery path for '${message.kind}' messages`);
+        await exchange(node, peer, path, message.kind as MessageType, 'ack', message.body, { id: message.message_id });
+        await db.updateTable('federation_outbox').set({ delivered_at: node.now(), attempts: message.attempts + 1, last_error: null }).where('id', '=', message.id).execute();
+        result.delivered++;
+      } catch (error) {
+        const attempts = message.attempts + 1;
+        result.error = (error as Error).message;
+        await db
+          .updateTable('federation_outbox')
+          .set({ attempts, next_attempt_at: new Date(node.now().getTime() + backoffMs(attempts)), last_error: result.error.slice(0, 500) })
+          .where('id', '=', message.id)
+          .execute();
+        // A peer that cannot be reached at all ends the round; the rest stays queued, in order.
+        if (isPeerDown(error)) return { ...result, pending: await pendingMessages(node.store.db, peer.id) };
+      }
+    }
+  }
+  return { ...result, pending: await pendingMessages(node.store.db, peer.id) };
+}
+
+/** Messages waiting for a peer (all peers without one). */
+export async function pendingMessages(db: Kysely<Database>, peerId?: string): Promise<number> {
+  const row = await federationDb(db)
+    .selectFrom('federation_outbox')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('delivered_at', 'is', null)
+    .$if(peerId !== undefined, (qb) => qb.where('peer_id', '=', peerId!))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

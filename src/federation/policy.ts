@@ -1,0 +1,133 @@
+/**
+ * What each case shares with other nodes: `none` (the default — a case without a decision shares
+ * nothing), `hit-only` (its selectors take part in private matching, and a hit names the agency and
+ * its point of contact) or `all` (a hit also names the case officer and the case reference);
+ * optionally only some identifier types. Set by a supervisor or administrator who is a member of
+ * the case, on a connection acting as them: row-level security (migration 0012) enforces it.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Principal } from '../access/index.ts';
+import { IDENTIFIER_TYPE_NAMES, UserError } from '../model/index.ts';
+import { appendAudit, findCase, type Database } from '../store/index.ts';
+import { federationDb } from './tables.ts';
+
+export const SHARING = ['none', 'hit-only', 'all'] as const;
+export type Sharing = (typeof SHARING)[number];
+
+export interface CasePolicyView {
+  case: string;
+  sharing: Sharing;
+  /** null: every identifier type. */
+  types: string[] | null;
+  setBy: string | null;
+  setAt: string | null;
+}
+
+export function parseSharing(text: string): Sharing {
+  const value = text.trim().toLowerCase();
+  if (!(SHARING as readonly string[]).includes(value)) throw new UserError(`sharing '${text}' must be one of: ${SHARING.join(', ')}`);
+  return value as Sharing;
+}
+
+export function parseTypes(text: string | string[] | undefined): string[] | null {
+  if (text === undefined) return null;
+  const list = (Array.isArray(text) ? text : text.split(',')).map((type) => type.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 0) return null;
+  const unknown = list.filter((type) => !(IDENTIFIER_TYPE_NAMES as readonly string[]).includes(type));
+  if (unknown.length > 0) throw new UserError(`unknown identifier type '${unknown[0]}' in --types (known: ${IDENTIFIER_TYPE_NAMES.join(', ')})`);
+  return [...new Set(list)].sort();
+}
+
+/** Sets a case's sharing policy; `db` acts as `actor`, whose membership and role PostgreSQL checks. */
+export async function setCasePolicy(db: Kysely<Database>, actor: Pick<Principal, 'name' | 'role'>, caseRef: string, sharing: Sharing, types: string[] | null = null): Promise<CasePolicyView> {
+  if (actor.role !== 'supervisor' && actor.role !== 'admin') throw new UserError(`sharing a case with other nodes is a supervisor's or administrator's decision, not an ${actor.role}'s`, 'forbidden');
+  const found = await findCase(db, caseRef);
+  if (!found) throw new UserError(`no case '${caseRef}' that you may see`, 'not_found');
+  const row = await federationDb(db)
+    .insertInto('federation_case_policy')
+    .values({ case_id: found.id, agency_id: found.agency_id, sharing, types })
+    .onConflict((oc) =>
+      oc.column('case_id').doUpdateSet({
+        sharing: (eb) => eb.ref('excluded.sharing'),
+        types: (eb) => eb.ref('excluded.types'),
+        set_by: sql<string>`excluded.set_by`,
+        set_at: sql<Date>`now()`,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await appendAudit(db, { actor: actor.name, action: 'federation.policy', agencyId: found.agency_id, caseId: found.id, target: found.ref, details: { sharing, types } });
+  return { case: found.ref, sharing: row.sharing as Sharing, types: row.types, setBy: row.set_by, setAt: row.set_at.toISOString() };
+}
+
+/** The policy of every case the caller may see (`none` where nobody decided). */
+export async function listCasePolicies(db: Kysely<Database>): Promise<CasePolicyView[]> {
+  const rows = await federationDb(db)
+    .selectFrom('cases as c')
+    .leftJoin('federation_case_policy as p', 'p.case_id', 'c.id')
+    .select(['c.ref', 'p.sharing', 'p.types', 'p.set_by', 'p.set_at'])
+    .orderBy('c.ref')
+    .execute();
+  return rows.map((row) => ({ case: row.ref, sharing: (row.sharing ?? 'none') as Sharing, types: row.types ?? null, setBy: row.set_by ?? null, setAt: row.set_at?.toISOString() ?? null }));
+}
+
+export interface Selector {
+  id: string;
+  type: string;
+  value: string;
+}
+
+/** The predicate "some case shares this identifier", over identifiers aliased `i`. */
+const SHARED = sql<boolean>`EXISTS (
+  SELECT 1 FROM mentions m JOIN federation_case_policy p ON p.case_id = m.case_id
+  WHERE m.identifier_id = i.id AND p.sharing <> 'none' AND (p.types IS NULL OR i.type = ANY (p.types)))`;
+
+/**
+ * The next selectors (by id, after `afterId`) that some case shares and that have not been exchanged
+ * with the peer yet: the incremental sync's work list. Owner store (the node's own work).
+ */
+export async function unsentSelectors(db: Kysely<Database>, peerId: string, afterId: string, limit: number): Promise<Selector[]> {
+  const rows = await sql<Selector>`
+    SELECT i.id, i.type, i.value FROM identifiers i
+    WHERE i.id > ${afterId} AND ${SHARED}
+      AND NOT EXISTS (SELECT 1 FROM federation_mine f WHERE f.peer_id = ${peerId} AND f.identifier_id = i.id)
+    ORDER BY i.id LIMIT ${limit}`.execute(db);
+  return rows.rows;
+}
+
+export interface SharingCase {
+  identifierId: string;
+  caseId: string;
+  caseRef: string;
+  officer: string | null;
+  agencyId: string;
+  agency: string;
+  country: string;
+  agencyContact: Record<string, unknown>;
+  sharing: Exclude<Sharing, 'none'>;
+}
+
+/** The cases that share each of these identifiers, with what a hit notice about them may say. */
+export async function sharingCases(db: Kysely<Database>, identifierIds: readonly string[]): Promise<SharingCase[]> {
+  if (identifierIds.length === 0) return [];
+  const rows = await sql<{ identifier_id: string; case_id: string; ref: string; officer: string | null; agency_id: string; name: string; country: string; contact: Record<string, unknown>; sharing: Exclude<Sharing, 'none'> }>`
+    SELECT DISTINCT m.identifier_id, c.id AS case_id, c.ref, c.officer, a.id AS agency_id, a.name, a.country, a.contact, p.sharing
+    FROM mentions m
+    JOIN identifiers i ON i.id = m.identifier_id
+    JOIN federation_case_policy p ON p.case_id = m.case_id
+    JOIN cases c ON c.id = m.case_id
+    JOIN agencies a ON a.id = c.agency_id
+    WHERE m.identifier_id = ANY (${[...identifierIds]}::bigint[]) AND p.sharing <> 'none' AND (p.types IS NULL OR i.type = ANY (p.types))
+    ORDER BY m.identifier_id, c.id`.execute(db);
+  return rows.rows.map((row) => ({
+    identifierId: row.identifier_id,
+    caseId: row.case_id,
+    caseRef: row.ref,
+    officer: row.officer,
+    agencyId: row.agency_id,
+    agency: row.name,
+    country: row.country,
+    agencyContact: row.contact ?? {},
+    sharing: row.sharing,
+  }));
+}

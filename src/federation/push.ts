@@ -1,0 +1,101 @@
+/**
+ * One PSI push, the protocol's only interactive step. The pushing node sends its new selectors
+ * blinded with its scalar for the peer, H(x)^a, shuffled; the peer answers with each raised to its
+ * own scalar, H(x)^ab, in the same order. The pusher keeps the tags of its selectors (`mine`); the
+ * peer keeps the same tags, not knowing what they stand for (`theirs`). Each side then checks the
+ * new tags against what the other pushed before, so the second of two nodes to push a selector
+ * makes the hit appear on both — and a selector a node never pushes it never learns about.
+ *
+ * The answering side spends the peer's daily budget: what bounds a peer that pushes guesses.
+ */
+import { sql } from 'kysely';
+import { appendAuditIn } from '../store/index.ts';
+import { Rejection } from './envelope.ts';
+import { recordOwnExchange, recordPeerSelectors, withPeerLock } from './matching.ts';
+import type { FederationNode } from './node.ts';
+import { queueNotices } from './notices.ts';
+import type { Peer } from './peers.ts';
+import type { Selector } from './policy.ts';
+import { blindInParallel, reblindInParallel } from './points.ts';
+import { pointCount, PsiError, selectorOf, shuffled, tagsOf } from './psi.ts';
+import { exchange } from './transport.ts';
+
+/** Largest push a node answers: a bigger one is split by the sender (a batch is one HTTP body). */
+export const MAX_PUSH = 50_000;
+
+export interface PushBody {
+  /** Base64 of n × 32-byte ristretto255 points. */
+  points: string;
+}
+
+export interface PushOutcome {
+  selectors: number;
+  matches: number;
+  notices: number;
+}
+
+/** Sends one batch of our selectors to the peer and records what comes back. */
+export async function pushSelectors(node: FederationNode, peer: Peer, selectors: readonly Selector[], actor: string): Promise<PushOutcome> {
+  const order = shuffled(selectors);
+  const blinded = await blindInParallel(
+    order.map((selector) => selectorOf(selector.type, selector.value)),
+    peer.psiKey,
+  );
+  const reply = (await exchange(node, peer, '/api/federation/psi', 'psi.push', 'psi.reply', { points: blinded.toString('base64') } satisfies PushBody)) as Partial<PushBody> | null;
+  const doubled = typeof reply?.points === 'string' ? Buffer.from(reply.points, 'base64') : Buffer.alloc(0);
+  if (doubled.length !== blinded.length) throw new Rejection('invalid-body', `${peer.name} answered ${Math.floor(doubled.length / 32)} points for ${order.length}`);
+  const tags = tagsOf(doubled);
+  const outcome = await withPeerLock(node.store.db, peer.id, async (trx) => {
+    const matches = await recordOwnExchange(
+      trx,
+      peer.id,
+      order.map((selector) => selector.id),
+      tags,
+    );
+    const notices = await queueNotices(trx, node, peer, matches, actor);
+    await appendAuditIn(trx, { actor, action: 'federation.push', target: peer.name, details: { peer: peer.name, selectors: order.length, matches: matches.length, notices } });
+    return { selectors: order.length, matches: matches.length, notices };
+  });
+  if (outcome.notices > 0) node.onQueued(peer.id);
+  return outcome;
+}
+
+/** Counts `count` selectors against the peer's budget for today (UTC), or refuses the push. */
+async function spendBudget(node: FederationNode, peer: Peer, count: number): Promise<void> {
+  const day = node.now().toISOString().slice(0, 10);
+  const refused = () => new Rejection('over-budget', `the push of ${count} selectors exceeds ${peer.name}'s budget of ${peer.dailyBudget} a day on this node: try again tomorrow`);
+  if (count > peer.dailyBudget) throw refused();
+  const spent = await sql<{ used: string }>`
+    INSERT INTO federation_budget AS b (peer_id, day, used) VALUES (${peer.id}, ${day}::date, ${count})
+    ON CONFLICT (peer_id, day) DO UPDATE SET used = b.used + excluded.used
+    WHERE b.used + excluded.used <= ${peer.dailyBudget}
+    RETURNING used`.execute(node.store.db);
+  if (spent.rows.length === 0) throw refused();
+}
+
+/** Answers a peer's push: its points raised to our scalar for it, in its order. */
+export async function answerPush(node: FederationNode, peer: Peer, body: unknown): Promise<PushBody> {
+  const points = (body as Partial<PushBody> | null)?.points;
+  if (typeof points !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(points)) throw new Rejection('invalid-body', 'a push carries { points: base64 of 32-byte ristretto255 points }');
+  const packed = Buffer.from(points, 'base64');
+  let count: number;
+  let doubled: Buffer;
+  try {
+    count = pointCount(packed);
+    if (count === 0 || count > MAX_PUSH) throw new PsiError(`a push carries 1 to ${MAX_PUSH} points, not ${count}`);
+    await spendBudget(node, peer, count);
+    doubled = await reblindInParallel(packed, peer.psiKey);
+  } catch (error) {
+    if (error instanceof PsiError) throw new Rejection('invalid-body', error.message);
+    throw error;
+  }
+  const actor = `peer:${peer.name}`;
+  const notices = await withPeerLock(node.store.db, peer.id, async (trx) => {
+    const matches = await recordPeerSelectors(trx, peer.id, tagsOf(doubled));
+    const queued = await queueNotices(trx, node, peer, matches, actor);
+    await appendAuditIn(trx, { actor, action: 'federation.answer', target: peer.name, details: { peer: peer.name, selectors: count, matches: matches.length, notices: queued } });
+    return queued;
+  });
+  if (notices > 0) node.onQueued(peer.id);
+  return { points: doubled.toString('base64') };
+}
