@@ -5,6 +5,7 @@
  * a malformed or identity point is refused.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { blindInParallel, reblindInParallel } from '../../src/federation/points.ts';
 import { blindSelectors, hashedSelector, newPsiKey, pointCount, PsiError, reblindPoints, scalarOf, scalarToBytes, selectorOf, shuffled, tagsOf } from '../../src/federation/psi.ts';
@@ -73,6 +74,17 @@ describe('ECDH private set intersection over ristretto255', () => {
     const b = scalarOf(newPsiKey());
     expect(blindSelectors([selector], a).equals(blindSelectors([selector], a))).toBe(true);
     expect(reblindPoints(blindSelectors([selector], a), b).equals(reblindPoints(blindSelectors([selector], b), a))).toBe(true);
+  });
+
+  it('hashes to the group exactly as RFC 9380 hash_to_ristretto255 (@noble/curves) does, and blinds as its arithmetic does', () => {
+    const DST = new TextEncoder().encode('crosslink-federation-v1_PSI_ristretto255_XMD:SHA-512_R255MAP_RO_');
+    const key = scalarOf(newPsiKey());
+    for (let i = 0; i < 50; i++) {
+      const selector = selectorOf('phone', `+1416${randomBytes(4).readUInt32BE() % 10_000_000}`);
+      const reference = ristretto255_hasher.hashToCurve(new TextEncoder().encode(selector), { DST });
+      expect(Buffer.from(hashedSelector(selector)).toString('hex')).toBe(Buffer.from(reference.toBytes()).toString('hex'));
+      expect(blindSelectors([selector], key).toString('hex')).toBe(Buffer.from(reference.multiply(key).toBytes()).toString('hex'));
+    }
   });
 
   it('refuses points that are malformed or the identity', () => {
