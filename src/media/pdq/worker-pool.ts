@@ -1,37 +1,22 @@
 /**
  * PDQ hashing on every core: a pool of worker threads, each decoding (sharp) and hashing whole
- * files, so one process keeps every core busy (`crosslink hash`, media-folder ingest and
+ * files, so one process keeps every core busy (`crosslink hash` and
  * bench/media.ts `--threads`). In one thread, decoding overlaps hashing only partly (pdqFromFiles);
  * with a worker per core both halves of the work run everywhere.
  *
- * Workers are TypeScript modules: each starts by registering tsx's loader (the CLI runs under tsx
- * and tests under vitest, neither of which a worker thread inherits), then imports its module.
+ * Each worker is a small JavaScript file (worker-thread.js) that loads decode.ts through tsx, as
+ * federation's points-worker.js does: a worker inherits neither the CLI's tsx nor vitest's loader.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PdqBatchItem, PdqFileResult } from './decode.ts';
-
-function tsxApiUrl(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
-  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
-}
-
-function startTypeScriptWorker(module: URL): Worker {
-  const bootstrap = `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
-}
 
 interface Job {
   file: string;
   resolve: (item: PdqBatchItem) => void;
 }
 
-export interface PdqWorkerReply {
+interface PdqWorkerReply {
   id: number;
   file: string;
   result?: PdqFileResult;
@@ -52,7 +37,7 @@ export class PdqWorkerPool {
   constructor(threads = availableParallelism()) {
     this.threads = Math.max(1, threads);
     this.workers = Array.from({ length: this.threads }, () => {
-      const worker = startTypeScriptWorker(new URL('./worker-thread.ts', import.meta.url));
+      const worker = new Worker(new URL('./worker-thread.js', import.meta.url));
       worker.on('message', (reply: PdqWorkerReply) => this.finish(worker, reply));
       worker.on('error', (error) => this.fail(error));
       this.idle.push(worker);
