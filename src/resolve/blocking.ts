@@ -263,9 +263,11 @@ export function candidatePairs(p: PreparedRecords, options: BlockingOptions = {}
     }
     a[record + 1] = unique;
   }
-  const pairA = new Int32Array(unique);
+  // In shared memory, so that comparison threads read the pairs without a copy (compare-threads.ts).
+  const pairA = new Int32Array(new SharedArrayBuffer(unique * 4));
   for (let record = 0; record < count; record++) pairA.fill(record, a[record]!, a[record + 1]!);
-  const b = entries.slice(0, unique);
+  const b = new Int32Array(new SharedArrayBuffer(unique * 4));
+  b.set(entries.subarray(0, unique));
   const rules = ruleBits.slice(0, unique);
   return { count: unique, a: pairA, b, rules };
 }

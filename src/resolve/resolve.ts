@@ -6,7 +6,8 @@
  */
 import { candidatePairs, RULE_FIELDS, RULES, type CandidatePairs, type Rule } from './blocking.ts';
 import { Clusters } from './cluster.ts';
-import { BELOW, comparePrepared, comparePreparedAbove, comparisonOf, prepareRecords, type PersonRecord, type PreparedRecords } from './compare.ts';
+import { comparePairs, comparePairsHere, type ThreadOptions } from './compare-threads.ts';
+import { BELOW, comparePrepared, comparisonOf, prepareRecords, type PersonRecord, type PreparedRecords, type Scorer } from './compare.ts';
 import { estimate, estimateU, patternCounts, probabilityTable, scorer, weights, type Parameters, type PatternCounts, type TrainingSession } from './fellegi-sunter.ts';
 
 export interface ScoredPair {
@@ -93,21 +94,48 @@ function train(records: PreparedRecords, pairs: CandidatePairs, patterns: Uint16
   return { parameters: estimate(all, u, records.count, sessions), step };
 }
 
-export function resolve(input: readonly PersonRecord[] | PreparedRecords, options: ResolveOptions = {}): Resolution {
+/** A run up to its comparisons: the records, their candidate pairs, the model, and the pairs training already compared. */
+interface Prepared {
+  records: PreparedRecords;
+  pairs: CandidatePairs;
+  patterns: Uint16Array;
+  parameters: Parameters;
+  /** Pairs k with k % step === 0 were fully compared in training (0: none were). */
+  step: number;
+  /** Scores pairs while comparing them, down to what can matter. */
+  cut: Scorer;
+}
+
+function prepare(input: readonly PersonRecord[] | PreparedRecords, options: ResolveOptions): Prepared {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const records = Array.isArray(input) ? prepareRecords(input as readonly PersonRecord[]) : (input as PreparedRecords);
   const pairs = candidatePairs(records, { focus: options.dirty, rules: options.rules });
-  const patterns = new Uint16Array(pairs.count);
+  const patterns = new Uint16Array(new SharedArrayBuffer(pairs.count * 2)); // shared: threads may fill it
   let parameters = options.parameters;
-  let step = 0; // pairs k with k % step === 0 were fully compared in training
+  let step = 0;
   if (!parameters) ({ parameters, step } = train(records, pairs, patterns));
   // The rest are compared only as far as needed to tell that they cannot matter: below both the
   // threshold and 0.5 (the least probability whose reasons are kept), a pair's pattern is BELOW.
-  const cut = scorer(parameters, Math.min(threshold, 0.5));
-  for (let k = 0; k < pairs.count; k++) if (step === 0 || k % step !== 0) patterns[k] = comparePreparedAbove(records, pairs.a[k]!, pairs.b[k]!, cut);
+  return { records, pairs, patterns, parameters, step, cut: scorer(parameters, Math.min(threshold, 0.5)) };
+}
+
+function finish({ records, pairs, parameters }: Prepared, patterns: Uint16Array, options: ResolveOptions): Resolution {
   const probability = probabilityTable(parameters);
-  const cluster = clusterPairs(records, pairs, patterns, probability, threshold, options);
+  const cluster = clusterPairs(records, pairs, patterns, probability, options.threshold ?? DEFAULT_THRESHOLD, options);
   return { parameters, records, pairs: { ...pairs, pattern: patterns }, probability, cluster };
+}
+
+/** Resolution on this thread alone. */
+export function resolve(input: readonly PersonRecord[] | PreparedRecords, options: ResolveOptions = {}): Resolution {
+  const run = prepare(input, options);
+  comparePairsHere(run.records, run.pairs, run.patterns, run.cut, run.step);
+  return finish(run, run.patterns, options);
+}
+
+/** The same resolution, its comparisons spread over `threads` cores (all by default) when there are many. */
+export async function resolveOnThreads(input: readonly PersonRecord[] | PreparedRecords, options: ResolveOptions & ThreadOptions = {}): Promise<Resolution> {
+  const run = prepare(input, options);
+  return finish(run, await comparePairs(run.records, run.pairs, run.patterns, run.cut, run.step, options), options);
 }
 
 function clusterPairs(

@@ -12,7 +12,7 @@ import { policeOperatedEntities } from '../access/index.ts';
 import { appendAudit, lastResolutionRun, latestDecisions, loadPeople, writeResolution, type MemberWrite, type PeopleColumns, type Store, type SubjectWrite } from '../store/index.ts';
 import { comparisonOf, FIELD_NAMES, FIELDS, prepareRecords, type PersonRecord } from './compare.ts';
 import { weights, type Parameters } from './fellegi-sunter.ts';
-import { bestPairs, DEFAULT_THRESHOLD, resolve, type Decision, type Resolution } from './resolve.ts';
+import { bestPairs, DEFAULT_THRESHOLD, resolveOnThreads, type Decision, type Resolution } from './resolve.ts';
 
 export interface RunReport {
   run: string;
@@ -142,7 +142,7 @@ export async function runResolution(store: Store, options: RunOptions): Promise<
 
   const records = prepareRecords(personRecords(people));
   const reuse = incremental || (options.full === true && options.retrain === false && stored !== undefined);
-  const result = resolve(records, incremental ? { threshold, decisions, parameters: stored, dirty, groups, apart } : { threshold, decisions, parameters: reuse ? stored : undefined, apart });
+  const result = await resolveOnThreads(records, incremental ? { threshold, decisions, parameters: stored, dirty, groups, apart } : { threshold, decisions, parameters: reuse ? stored : undefined, apart });
   const plan = planSubjects(result, people, { incremental, dirty, groups, groupIds, groupSize, decisions });
 
   const run = randomUUID();
