@@ -195,42 +195,51 @@ function planSubjects(
   const { cluster } = result;
   const { dirty, groups, groupIds, groupSize } = context;
   const count = cluster.length;
-  const members = new Map<number, number[]>();
-  const touched = new Set<number>();
-  const firstGroup = new Map<number, number>();
+  // Cluster roots are record indices: per-cluster facts live in typed arrays indexed by root, and
+  // members in one array grouped by cluster (a counting sort) — at a million records, a Map and an
+  // array per subject cost more in garbage collection than the rest of this function.
+  const size = new Int32Array(count);
+  for (let index = 0; index < count; index++) size[cluster[index]!]!++;
   let subjectCount = 0;
   let linked = 0;
-  const sizes = new Map<number, number>();
-  for (let index = 0; index < count; index++) sizes.set(cluster[index]!, (sizes.get(cluster[index]!) ?? 0) + 1);
-  for (const size of sizes.values()) {
-    subjectCount++;
-    if (size > 1) linked++;
+  for (let root = 0; root < count; root++) {
+    if (size[root]! > 0) subjectCount++;
+    if (size[root]! > 1) linked++;
   }
+  const touched = new Uint8Array(count);
+  const firstGroup = new Int32Array(count).fill(-1);
   for (let index = 0; index < count; index++) {
     const root = cluster[index]!;
-    if (!context.incremental || dirty[index] === 1) touched.add(root);
+    if (!context.incremental || dirty[index] === 1) touched[root] = 1;
     const group = groups[index]!;
     if (group >= 0) {
-      const seen = firstGroup.get(root);
-      if (seen === undefined) firstGroup.set(root, group);
-      else if (seen !== group) touched.add(root);
+      if (firstGroup[root] === -1) firstGroup[root] = group;
+      else if (firstGroup[root] !== group) touched[root] = 1;
     }
   }
+  const start = new Int32Array(count + 1);
+  for (let root = 0; root < count; root++) start[root + 1] = start[root]! + (touched[root] === 1 ? size[root]! : 0);
+  const memberList = new Int32Array(start[count]!);
+  const fill = start.slice(0, count);
+  const roots: number[] = []; // touched clusters, in the order of their first record
   for (let index = 0; index < count; index++) {
     const root = cluster[index]!;
-    if (!touched.has(root)) continue;
-    const list = members.get(root);
-    if (list) list.push(index);
-    else members.set(root, [index]);
+    if (touched[root] !== 1) continue;
+    if (fill[root] === start[root]) roots.push(root);
+    memberList[fill[root]!++] = index;
   }
+  const membersOf = (root: number) => memberList.subarray(start[root]!, start[root + 1]!);
 
   // Ids: the existing subject with the largest share of a cluster, greedily, largest shares first.
   const claims: { root: number; group: number; overlap: number }[] = [];
   const involved = new Set<number>();
-  for (const [root, list] of members) {
-    const overlap = new Map<number, number>();
-    for (const index of list) if (groups[index]! >= 0) overlap.set(groups[index]!, (overlap.get(groups[index]!) ?? 0) + 1);
-    for (const [group, shared] of overlap) {
+  for (const root of roots) {
+    let overlap: Map<number, number> | undefined; // only for clusters holding existing subjects' members
+    for (const index of membersOf(root)) {
+      const group = groups[index]!;
+      if (group >= 0) (overlap ??= new Map()).set(group, (overlap.get(group) ?? 0) + 1);
+    }
+    for (const [group, shared] of overlap ?? []) {
       claims.push({ root, group, overlap: shared });
       involved.add(group);
     }
@@ -265,7 +274,8 @@ function planSubjects(
     return index;
   };
   const subjects: SubjectWrite[] = [];
-  for (const [root, list] of members) {
+  for (const root of roots) {
+    const list = membersOf(root);
     const group = idOf.get(root);
     const id = group === undefined ? null : groupIds[group]!;
     const rows: MemberWrite[] = [];
@@ -286,7 +296,8 @@ function planSubjects(
         rows.push({ entity, score: null, reason: -1, with: null, probability: null }); // moves into the subject that absorbed its own
       }
     }
-    const label = list.map((index) => people.fullName[index]).find((name) => name) ?? null;
+    let label: string | null = null;
+    for (let k = 0; k < list.length && !label; k++) label = people.fullName[list[k]!] || null;
     if (rows.length > 0 || id === null) subjects.push({ id, label, members: rows });
   }
   return { subjects, reasons, released, subjectCount, linked };
