@@ -6,7 +6,11 @@
  * goal (p99 ≤ 100 ms at 200 requests/s), and the time of the web app's first load: index.html
  * and every file it references (goal ≤ 1 s on loopback).
  *
- *   npm run bench -- api [--world DIR] [--scale medium] [--seed 7] [--backend postgres|embedded] [--rate 200] [--seconds 20]
+ *   npm run bench -- api [--world DIR] [--scale medium] [--seed 7] [--backend postgres|embedded] [--rate 200] [--seconds 20] [--database NAME] [--only search|entity]
+ *
+ * `--database NAME` (PostgreSQL only) keeps the loaded world in that database on the local server
+ * and reuses it on the next run (loading and resolving the medium world takes minutes); without
+ * it, each run loads into a fresh database and drops it.
  *
  * The load is open-loop: request i is due at start + i/rate whether or not earlier ones have
  * answered, and its latency counts from when it was due — a slow server cannot hide its queue by
@@ -20,10 +24,11 @@ import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { addUser, createToken, ensureLocalAdmin, grantCase } from '../src/access/index.ts';
+import { addUser, createToken, ensureLocalAdmin, findUser, grantCase } from '../src/access/index.ts';
 import { generateWorld, loadWorld, type GroundTruth, type Scale } from '../src/demo/index.ts';
 import { runResolution } from '../src/resolve/index.ts';
-import { migrateToLatest, type Store } from '../src/store/index.ts';
+import pg from 'pg';
+import { migrateToLatest, openStore, type Store } from '../src/store/index.ts';
 import { arg, openBenchStore } from './lib/common.ts';
 
 const secret = Buffer.alloc(32, 7);
@@ -247,6 +252,22 @@ async function entityIds(store: Store, count: number): Promise<string[]> {
   return rows.rows.map((row) => row.id);
 }
 
+/** A database on the local server kept between runs (`--database`): created when missing, never dropped. */
+async function openKeptStore(name: string): Promise<{ store: Store; drop: () => Promise<void> }> {
+  const admin = process.env['CROSSLINK_BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { store: await openStore(url.toString()), drop: async () => undefined };
+}
+
 function runGenerator(plan: Plan, scratch: string): Promise<DriveResult> {
   const planFile = join(scratch, 'plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
@@ -308,18 +329,26 @@ export async function run(args: string[]): Promise<void> {
     }
     const truth = JSON.parse(readFileSync(join(world, 'ground-truth.json'), 'utf8')) as GroundTruth;
     const web = await ensureWebBuild();
-    const opened = await openBenchStore(backend, scratch, 'api');
+    const keep = arg(args, '--database', '');
+    if (keep && backend !== 'postgres') throw new Error('--database needs --backend postgres');
+    if (keep && !/^[a-z_][a-z0-9_]{0,62}$/.test(keep)) throw new Error(`--database '${keep}' must be a plain lower-case name`);
+    const opened = keep ? await openKeptStore(keep) : await openBenchStore(backend, scratch, 'api');
     const store = opened.store;
     try {
       await migrateToLatest(store.db);
-      process.stderr.write(`loading the world on ${backend}…\n`);
-      await loadWorld(store, world, { actor: 'bench', secret });
-      process.stderr.write('resolving…\n');
-      await runResolution(store, { actor: 'bench' });
+      const loaded = await store.db.selectFrom('cases').select('id').limit(1).executeTakeFirst();
+      if (loaded) {
+        process.stderr.write(`reusing the world already loaded in database ${keep}…\n`);
+      } else {
+        process.stderr.write(`loading the world on ${backend}…\n`);
+        await loadWorld(store, world, { actor: 'bench', secret });
+        process.stderr.write('resolving…\n');
+        await runResolution(store, { actor: 'bench' });
+      }
       // An analyst who may see every case, signing in with an API token as a tool would.
       const admin = (await ensureLocalAdmin(store.db)).user;
       const cases = await store.db.selectFrom('cases').innerJoin('agencies', 'agencies.id', 'cases.agency_id').select(['cases.ref', 'agencies.name as agency']).orderBy('cases.id').execute();
-      const analyst = await addUser(store.db, admin, { name: 'bench-analyst', role: 'analyst', agency: cases[0]!.agency });
+      const analyst = (await findUser(store.db, 'bench-analyst')) ?? (await addUser(store.db, admin, { name: 'bench-analyst', role: 'analyst', agency: cases[0]!.agency }));
       for (const row of cases) await grantCase(store.db, admin, row.ref, analyst.name);
       const { token } = await createToken(store.db, admin, analyst.name, { label: 'bench api' });
       await sql`ANALYZE`.execute(store.db);
@@ -327,13 +356,16 @@ export async function run(args: string[]): Promise<void> {
       const queries = await searchQueries(store, truth, 200);
       const entities = await entityIds(store, 500);
       const q = (text: string) => `/api/search?q=${encodeURIComponent(text)}`;
-      const phases: Target[][] = [
-        [
+      const only = arg(args, '--only', '');
+      const allPhases: Record<string, Target[]> = {
+        search: [
           { endpoint: 'GET /api/search', label: 'word', paths: queries.words.map(q) },
           { endpoint: 'GET /api/search', label: 'identifier', paths: queries.identifiers.map(q) },
         ],
-        [{ endpoint: 'GET /api/entities/:id', label: 'entity page', paths: entities.map((id) => `/api/entities/e${id}`) }],
-      ];
+        entity: [{ endpoint: 'GET /api/entities/:id', label: 'entity page', paths: entities.map((id) => `/api/entities/e${id}`) }],
+      };
+      if (only && !(only in allPhases)) throw new Error(`--only '${only}' must be one of ${Object.keys(allPhases).join(', ')}`);
+      const phases = only ? [allPhases[only]!] : Object.values(allPhases);
 
       const { buildServer } = await import('../src/api/index.ts');
       const app = await buildServer(store, { cardSecret: secret, ...(web ? { webRoot: WEB_ROOT } : {}), logger: { level: 'error', stream: process.stderr } });

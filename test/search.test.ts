@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorld, loadWorld, type GroundTruth } from '../src/demo/index.ts';
-import { parseQuery, search } from '../src/search/index.ts';
+import { COUNT_LIMIT, parseQuery, search } from '../src/search/index.ts';
 import type { Store } from '../src/store/index.ts';
 import { BACKENDS } from './backends.ts';
 
@@ -51,6 +51,21 @@ describe.each(BACKENDS)('search on $name', (backend) => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     const page2 = await run(word, { limit: 2, offset: 2 });
     expect(page2.records.hits.map((hit) => hit.id)).toEqual(result.records.hits.slice(2, 4).map((hit) => hit.id));
+  });
+
+  it(`stops counting a very common word at ${COUNT_LIMIT.toLocaleString('en')} ("more") and ranks the hits among the first found`, async () => {
+    const common = await sql<{ word: string; n: string }>`
+      SELECT w AS word, count(DISTINCT id) AS n FROM records, regexp_split_to_table(lower(text), '[^a-z]+') AS w
+      WHERE kind = 'message' AND length(w) >= 3 GROUP BY w ORDER BY count(DISTINCT id) DESC LIMIT 1`.execute(store.db);
+    expect(Number(common.rows[0]!.n)).toBeGreaterThan(COUNT_LIMIT);
+    const result = await run(common.rows[0]!.word, { limit: 50 });
+    expect(result.records).toMatchObject({ total: COUNT_LIMIT, more: true });
+    expect(result.records.hits).toHaveLength(50);
+    const scores = result.records.hits.map((hit) => hit.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // Paging stays consistent within the candidates.
+    const page2 = await run(common.rows[0]!.word, { limit: 5, offset: 5 });
+    expect(page2.records.hits.map((hit) => hit.id)).toEqual(result.records.hits.slice(5, 10).map((hit) => hit.id));
   });
 
   it('finds a phone typed in local notation, and an email in any case, in the right cases', async () => {

@@ -118,6 +118,57 @@ export async function sourceRejects(db: Db, caseRef: string, sourceId: string, p
   return { source: source.id, file: source.original_name, total: int(total.n), ...page, items };
 }
 
+/** Records an entity's page counts exactly; past this it says "10,000+" (`more`), as search does. */
+export const ENTITY_RECORD_COUNT_LIMIT = 10_000;
+
+/**
+ * The records an entity takes part in (as actor, target or room), by page in time order, and how
+ * many (capped). A room may hold hundreds of thousands of messages: each role is read on its own
+ * index (migration 0013), which is ordered as the page is and carries the columns row-level
+ * security and the role checks need, so a page reads offset+limit index entries per role and then
+ * only its own rows, and the count is three index-only scans stopped at the cap — instead of one
+ * `actor OR target OR room` scan that sorted and counted every record. A record is listed once,
+ * under its first role in the order actor, target, room.
+ */
+async function entityRecords(db: Db, entityId: string, page: { limit: number; offset: number }) {
+  const id = sql`${entityId}::bigint`;
+  const roles = [
+    sql`r.actor_id = ${id}`,
+    sql`r.target_id = ${id} AND r.actor_id IS DISTINCT FROM ${id}`,
+    sql`r.room_id = ${id} AND r.actor_id IS DISTINCT FROM ${id} AND r.target_id IS DISTINCT FROM ${id}`,
+  ];
+  const cap = ENTITY_RECORD_COUNT_LIMIT + 1;
+  const counts = roles.map((role) => sql`(SELECT count(*) FROM (SELECT 1 FROM records r WHERE ${role} LIMIT ${cap}) capped)`);
+  const reach = page.offset + page.limit;
+  const firsts = roles.map((role) => sql`(SELECT r.id, r.occurred_at FROM records r WHERE ${role} ORDER BY r.occurred_at NULLS LAST, r.id LIMIT ${reach})`);
+  // One statement for the count and the page (a round trip each is felt under load).
+  const rows = await sql<{ n: string; id: string | null; kind: string; occurred_at: Date | null; actor_id: string | null; target_id: string | null; text: string | null; file: string; source_id: string; line: number | null }>`
+    SELECT counted.n, shown.*
+    FROM (SELECT ${sql.join(counts, sql` + `)} AS n) counted
+    LEFT JOIN LATERAL (
+      SELECT r.id, r.kind, r.occurred_at, r.actor_id, r.target_id, left(r.text, 500) AS text, s.original_name AS file, r.source_id, r.line, p.id AS page_id, p.occurred_at AS page_at
+      FROM (SELECT id, occurred_at FROM (${sql.join(firsts, sql` UNION ALL `)}) taking
+            ORDER BY occurred_at NULLS LAST, id LIMIT ${page.limit} OFFSET ${page.offset}) p
+      JOIN records r ON r.id = p.id
+      JOIN sources s ON s.id = r.source_id) shown ON true
+    ORDER BY shown.page_at NULLS LAST, shown.page_id`.execute(db);
+  const total = int(rows.rows[0]?.n);
+  const items = rows.rows.filter((row) => row.id !== null);
+  return {
+    total: Math.min(total, ENTITY_RECORD_COUNT_LIMIT),
+    more: total > ENTITY_RECORD_COUNT_LIMIT,
+    ...page,
+    items: items.map((record) => ({
+      id: record.id!,
+      kind: record.kind,
+      occurredAt: iso(record.occurred_at),
+      role: record.actor_id === entityId ? ('actor' as const) : record.target_id === entityId ? ('target' as const) : ('room' as const),
+      text: record.text,
+      source: { id: record.source_id, file: record.file, line: record.line },
+    })),
+  };
+}
+
 /** Links shown per kind on an entity's page; the rest are counted. */
 const LINKS_PER_KIND = 200;
 
@@ -137,10 +188,19 @@ export async function entityPage(db: Db, entityId: string, page: { limit: number
     source_file: string | null;
     created_at: Date;
     superseded: boolean;
+    case_id: string;
+    agency_id: string;
+    subject_id: string | null;
+    subject_label: string | null;
+    subject_members: string | null;
   }>`
     SELECT e.id, e.kind, e.key, e.label, c.ref AS case_ref, a.name AS agency, e.props, e.source_id, s.original_name AS source_file, e.created_at,
-           EXISTS (SELECT 1 FROM entities later WHERE later.supersedes = e.id) AS superseded
+           EXISTS (SELECT 1 FROM entities later WHERE later.supersedes = e.id) AS superseded, e.case_id, e.agency_id,
+           subject.id AS subject_id, subject.label AS subject_label, subject.members AS subject_members
     FROM entities e JOIN cases c ON c.id = e.case_id JOIN agencies a ON a.id = e.agency_id LEFT JOIN sources s ON s.id = e.source_id
+    LEFT JOIN LATERAL (
+      SELECT sj.id, crosslink_subject_label(sj.id) AS label, (SELECT count(*) FROM subject_members all_members WHERE all_members.subject_id = sj.id) AS members
+      FROM subject_members sm JOIN subjects sj ON sj.id = sm.subject_id WHERE sm.entity_id = e.id LIMIT 1) subject ON true
     WHERE e.id = ${entityId}`.execute(db);
   const entity = row.rows[0];
   if (!entity) throw notFound;
@@ -151,17 +211,7 @@ export async function entityPage(db: Db, entityId: string, page: { limit: number
     WHERE m.entity_id = ${entityId}
     GROUP BY i.id ORDER BY i.type, i.value`.execute(db);
 
-  const subject = await sql<{ id: string; label: string | null; members: string }>`
-    SELECT s.id, crosslink_subject_label(s.id) AS label, (SELECT count(*) FROM subject_members all_members WHERE all_members.subject_id = s.id) AS members
-    FROM subject_members sm JOIN subjects s ON s.id = sm.subject_id WHERE sm.entity_id = ${entityId}`.execute(db);
-
-  const taking = sql`(r.actor_id = ${entityId} OR r.target_id = ${entityId} OR r.room_id = ${entityId})`;
-  const recordTotal = await sql<{ n: string }>`SELECT count(*) AS n FROM records r WHERE ${taking}`.execute(db);
-  const records = await sql<{ id: string; kind: string; occurred_at: Date | null; actor_id: string | null; target_id: string | null; text: string | null; file: string; source_id: string; line: number | null }>`
-    SELECT r.id, r.kind, r.occurred_at, r.actor_id, r.target_id, left(r.text, 500) AS text, s.original_name AS file, r.source_id, r.line
-    FROM (SELECT * FROM records r WHERE ${taking} ORDER BY r.occurred_at NULLS LAST, r.id LIMIT ${page.limit} OFFSET ${page.offset}) r
-    JOIN sources s ON s.id = r.source_id
-    ORDER BY r.occurred_at NULLS LAST, r.id`.execute(db);
+  const records = await entityRecords(db, entityId, page);
 
   const links = await sql<{ id: string; kind: string; out: boolean; other_id: string; other_kind: string; other_label: string; other_case: string; weight: number; first_seen: Date | null; last_seen: Date | null; total: string; rank: string }>`
     SELECT * FROM (
@@ -189,8 +239,9 @@ export async function entityPage(db: Db, entityId: string, page: { limit: number
     groups.set(link.kind, group);
   }
 
-  const member = subject.rows[0];
   return {
+    /** Where the audit entry of this read belongs (not part of the page). */
+    scope: { caseId: entity.case_id, agencyId: entity.agency_id },
     entity: {
       id: entity.id,
       kind: entity.kind,
@@ -204,19 +255,8 @@ export async function entityPage(db: Db, entityId: string, page: { limit: number
       superseded: entity.superseded,
     },
     identifiers: identifiers.rows.map((identifier) => ({ id: `i${identifier.id}`, type: identifier.type, value: identifier.value, display: identifier.display, mentions: int(identifier.mentions) })),
-    subject: member ? { id: member.id, label: member.label, members: int(member.members) } : null,
-    records: {
-      total: int(recordTotal.rows[0]?.n),
-      ...page,
-      items: records.rows.map((record) => ({
-        id: record.id,
-        kind: record.kind,
-        occurredAt: iso(record.occurred_at),
-        role: record.actor_id === entityId ? ('actor' as const) : record.target_id === entityId ? ('target' as const) : ('room' as const),
-        text: record.text,
-        source: { id: record.source_id, file: record.file, line: record.line },
-      })),
-    },
+    subject: entity.subject_id === null ? null : { id: entity.subject_id, label: entity.subject_label, members: int(entity.subject_members) },
+    records,
     links: [...groups.values()],
   };
 }

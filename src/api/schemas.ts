@@ -160,7 +160,11 @@ export function sharedSchemas(): Schema[] {
     ...hitAndDeconflictionSchemas(),
     SearchResult: object(
       {
-        records: object({ total: integer, more: { type: 'boolean', description: 'true when there are more than `total` (counting stops at 10,000)' }, hits: arrayOf(ref('RecordHit')) }),
+        records: object({
+          total: integer,
+          more: { type: 'boolean', description: 'true when more than `total` records match (counting stops at 1,000; the hits are then the best of the first 1,001 found: narrow the query for the rest)' },
+          hits: arrayOf(ref('RecordHit')),
+        }),
         entities: arrayOf(ref('EntityHit')),
         hits: arrayOf(ref('HitNotice'), 'when the query names identifiers or @handles: a notice for each that a case you may not see also holds'),
       },
@@ -200,7 +204,13 @@ export function sharedSchemas(): Schema[] {
       entity: ref('EntityView'),
       identifiers: arrayOf(ref('IdentifierView')),
       subject: nullable(object({ id, label: nullable(string), members: integer })),
-      records: object({ total: integer, limit: integer, offset: integer, items: arrayOf(ref('EntityRecord')) }),
+      records: object({
+        total: integer,
+        more: { type: 'boolean', description: 'true when there are more than `total` (counting stops at 10,000)' },
+        limit: integer,
+        offset: integer,
+        items: arrayOf(ref('EntityRecord')),
+      }),
       links: arrayOf(ref('LinkGroup')),
     }),
     SubjectSummary: object({ id, label: nullable(string), members: integer, cases: arrayOf(string) }),

@@ -17,6 +17,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { resolveCardSecret } from '../ingest/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticator } from './auth.ts';
+import { AuditQueue } from './audit-queue.ts';
 import { actingFor, type ApiContext, type ApiSettings } from './context.ts';
 import { EventHub } from './events.ts';
 import { Jobs } from './jobs.ts';
@@ -79,6 +80,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   });
 
   const events = new EventHub();
+  const auditQueue = new AuditQueue(store.db);
   let secret: Buffer | undefined = options.cardSecret;
   const ctx: ApiContext = {
     store,
@@ -86,7 +88,8 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     jobs: new Jobs(events),
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     cardSecret: () => (secret ??= resolveCardSecret(store)),
-    asUser: actingFor(store),
+    auditQueue,
+    asUser: actingFor(store, auditQueue),
     routes: [],
   };
 
@@ -181,6 +184,7 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
   // Jobs write to the store: closing waits for the one running (queued ones still run first).
   app.addHook('onClose', async () => {
     await ctx.jobs.idle();
+    await ctx.auditQueue.idle();
   });
 
   await app.ready();

@@ -42,7 +42,7 @@ export interface EntityHit {
 }
 
 export interface SearchResult {
-  /** `total` is exact up to COUNT_LIMIT; beyond it `more` is true and total is the limit. */
+  /** `total` is exact up to COUNT_LIMIT; beyond it `more` is true, total is the limit and the hits are ranked among the first COUNT_LIMIT + 1 found. */
   records: { total: number; more: boolean; hits: RecordHit[] };
   entities: EntityHit[];
   /**
@@ -55,8 +55,15 @@ export interface SearchResult {
 const MARK_START = '«';
 const MARK_STOP = '»';
 const ENTITY_LIMIT = 50;
-/** Counting every match of a very common word costs as much as the search; past this, "10,000+" says enough. */
-export const COUNT_LIMIT = 10_000;
+/**
+ * How many matching records a search looks at, at most. A common word matches a tenth of a large
+ * store (130,000 of 1M messages in the medium world); ranking every match read every one of them
+ * (2.5 s for one search there) and counting them cost almost as much. So a search takes the first
+ * COUNT_LIMIT + 1 matches the index yields, counts those ("1,000+" beyond) and ranks among them:
+ * when `more` is true the best hits shown are the best of those found first, not of every match,
+ * and narrowing the query (more words, a case, kind or dates) brings the rest into reach.
+ */
+export const COUNT_LIMIT = 1_000;
 
 /** A condition limiting `column` (a case id) to the visible cases, or true when all are visible. */
 function visible(column: RawBuilder<unknown>, options: SearchOptions): RawBuilder<unknown> {
@@ -100,10 +107,15 @@ export async function search(db: Kysely<Database>, query: SearchQuery, options: 
   let records: SearchResult['records'] = { total: 0, more: false, hits: [] };
   if (searchesRecords) {
     const where = sql.join(recordConditions, sql` AND `);
-    const counted = await sql<{ n: string }>`SELECT count(*) AS n FROM (SELECT 1 FROM records r WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) matches`.execute(db);
-    const total = Number(counted.rows[0]?.n ?? 0);
+    // "The first found" must be the same rows on the next page: a sequential scan of a large table
+    // may otherwise start where a concurrent one is (synchronised scans). Local to the caller's
+    // transaction (the API's); outside one there is nothing to make it local to.
+    if (db.isTransaction) await sql`SELECT set_config('synchronize_seqscans', 'off', true)`.execute(db);
+    // One statement: the candidates once (materialised, so counting and ranking share the one
+    // scan), their count, and the page of them joined to what it shows.
     const rows = await sql<{
-      id: string;
+      total: string;
+      id: string | null;
       case_ref: string;
       agency: string;
       kind: string;
@@ -115,23 +127,30 @@ export async function search(db: Kysely<Database>, query: SearchQuery, options: 
       file: string;
       line: number | null;
     }>`
-      SELECT r.id, c.ref AS case_ref, a.name AS agency, r.kind, r.occurred_at, actor.label AS actor,
-             ${hasText ? sql`ts_headline('simple', coalesce(r.text, ''), ${tsquery}, ${`StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxFragments=2, MaxWords=24, MinWords=8`})` : sql`left(coalesce(r.text, ''), 240)`} AS snippet,
-             ${hasText ? sql`ts_rank(r.search, ${tsquery})` : sql`0`}::float8 AS score,
-             s.id AS source_id, s.original_name AS file, r.line
-      FROM (SELECT r.* FROM records r WHERE ${where}
-            ORDER BY ${hasText ? sql`ts_rank(r.search, ${tsquery}) DESC,` : sql``} r.occurred_at DESC NULLS LAST, r.id
-            LIMIT ${limit} OFFSET ${offset}) r
-      JOIN cases c ON c.id = r.case_id
-      JOIN agencies a ON a.id = r.agency_id
-      JOIN sources s ON s.id = r.source_id
-      LEFT JOIN entities actor ON actor.id = r.actor_id
-      ORDER BY score DESC, r.occurred_at DESC NULLS LAST, r.id`.execute(db);
+      WITH candidates AS MATERIALIZED (
+        SELECT r.id, r.occurred_at, ${hasText ? sql`ts_rank(r.search, ${tsquery})` : sql`0`}::float8 AS score
+        FROM records r WHERE ${where}
+        LIMIT ${COUNT_LIMIT + 1})
+      SELECT counted.total, hit.*
+      FROM (SELECT count(*) AS total FROM candidates) counted
+      LEFT JOIN LATERAL (
+        SELECT r.id, c.ref AS case_ref, a.name AS agency, r.kind, r.occurred_at, actor.label AS actor,
+               ${hasText ? sql`ts_headline('simple', coalesce(r.text, ''), ${tsquery}, ${`StartSel=${MARK_START}, StopSel=${MARK_STOP}, MaxFragments=2, MaxWords=24, MinWords=8`})` : sql`left(coalesce(r.text, ''), 240)`} AS snippet,
+               page.score, s.id AS source_id, s.original_name AS file, r.line
+        FROM (SELECT * FROM candidates ORDER BY score DESC, occurred_at DESC NULLS LAST, id LIMIT ${limit} OFFSET ${offset}) page
+        JOIN records r ON r.id = page.id
+        JOIN cases c ON c.id = r.case_id
+        JOIN agencies a ON a.id = r.agency_id
+        JOIN sources s ON s.id = r.source_id
+        LEFT JOIN entities actor ON actor.id = r.actor_id) hit ON true
+      ORDER BY hit.score DESC, hit.occurred_at DESC NULLS LAST, hit.id`.execute(db);
+    const total = Number(rows.rows[0]?.total ?? 0);
+    const hits = rows.rows.filter((row) => row.id !== null);
     records = {
       total: Math.min(total, COUNT_LIMIT),
       more: total > COUNT_LIMIT,
-      hits: rows.rows.map((row) => ({
-        id: row.id,
+      hits: hits.map((row) => ({
+        id: row.id!,
         case: row.case_ref,
         agency: row.agency,
         kind: row.kind,

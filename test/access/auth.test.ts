@@ -19,6 +19,7 @@ import {
   revokeToken,
   tokenHash,
 } from '../../src/access/index.ts';
+import { LAST_USED_PRECISION_SECONDS } from '../../src/access/authenticate.ts';
 import type { Store } from '../../src/store/index.ts';
 import { BACKENDS } from '../backends.ts';
 import { twoAgencies, type TwoAgencies } from './fixtures.ts';
@@ -90,6 +91,30 @@ describe.each(BACKENDS)('authentication on $name', (backend) => {
     await expect(authenticateToken(store.db, expiring.token)).rejects.toThrow(/not valid/);
 
     for (const bad of ['', 'cxt_short', issued.token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))]) await expect(authenticateToken(store.db, bad)).rejects.toThrow(/not valid/);
+  });
+
+  it(`writes a token's last use at most once per ${LAST_USED_PRECISION_SECONDS} s, and still refuses it on the very next request once revoked`, async () => {
+    const issued = await createToken(store.db, world.users.b, 'bob', { label: 'busy tool' });
+    const lastUsed = async () => (await accessDb(store.db).selectFrom('credentials').select('last_used_at').where('id', '=', issued.id).executeTakeFirstOrThrow()).last_used_at;
+    expect(await lastUsed()).toBeNull();
+    await authenticateToken(store.db, issued.token);
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    // Within the window: many requests, no write (the time stays the first one's).
+    await Promise.all(Array.from({ length: 5 }, () => authenticateToken(store.db, issued.token)));
+    expect(await lastUsed()).toEqual(first);
+    // Once the last use is older than the window, the next request writes it again.
+    await accessDb(store.db)
+      .updateTable('credentials')
+      .set({ last_used_at: sql`now() - make_interval(secs => ${LAST_USED_PRECISION_SECONDS + 1})` })
+      .where('id', '=', issued.id)
+      .execute();
+    const aged = await lastUsed();
+    await authenticateToken(store.db, issued.token);
+    expect((await lastUsed())!.getTime()).toBeGreaterThan(aged!.getTime() + LAST_USED_PRECISION_SECONDS * 1000);
+    // Revocation is not cached: the request right after it is refused.
+    await revokeToken(store.db, world.users.b, issued.id);
+    await expect(authenticateToken(store.db, issued.token)).rejects.toThrow(/not valid: unknown, revoked or expired/);
   });
 
   it('lets users manage their own tokens, administrators their agency’s users, and a node administrator everyone', async () => {

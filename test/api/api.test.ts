@@ -307,6 +307,25 @@ describe.each(BACKENDS)('the HTTP API on $name', (backend) => {
       expectProblem(await call('GET', '/api/entities/robert', alice), 400);
     });
 
+    it('pages an entity’s records across its roles (actor, target) in time order, each record once, with its role', async () => {
+      const both = await sql<{ id: string }>`
+        SELECT e.id FROM entities e JOIN cases c ON c.id = e.case_id WHERE c.ref = ANY(${refsA}::text[])
+          AND EXISTS (SELECT 1 FROM records r WHERE r.actor_id = e.id) AND EXISTS (SELECT 1 FROM records r WHERE r.target_id = e.id)
+        ORDER BY e.id LIMIT 1`.execute(store.db);
+      const id = both.rows[0]!.id;
+      const expected = await sql<{ id: string; role: string }>`
+        SELECT id::text, CASE WHEN actor_id = ${id} THEN 'actor' WHEN target_id = ${id} THEN 'target' ELSE 'room' END AS role
+        FROM records WHERE actor_id = ${id} OR target_id = ${id} OR room_id = ${id} ORDER BY occurred_at NULLS LAST, id`.execute(store.db);
+      expect(new Set(expected.rows.map((row) => row.role)).size).toBeGreaterThan(1);
+      const seen: { id: string; role: string }[] = [];
+      for (let offset = 0; offset < expected.rows.length + 2; offset += 2) {
+        const page = (await call('GET', `/api/entities/e${id}?limit=2&offset=${offset}`, alice)).body as { records: { total: number; more: boolean; items: { id: string; role: string }[] } };
+        expect(page.records).toMatchObject({ total: expected.rows.length, more: false });
+        seen.push(...page.records.items.map((item) => ({ id: item.id, role: item.role })));
+      }
+      expect(seen).toEqual(expected.rows);
+    });
+
     it('lists subjects and shows one with scores and reasons; records a match decision', async () => {
       const list = (await call('GET', '/api/subjects?limit=500', alice)).body as { total: number; items: { id: string; members: number; cases: string[] }[] };
       expect(list.total).toBeGreaterThan(0);

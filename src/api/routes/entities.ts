@@ -1,6 +1,6 @@
 /** An entity's page: what it is, where it came from, its identifiers, subject, records and links. */
 import type { FastifyInstance } from 'fastify';
-import { caseScope, type ApiContext } from '../context.ts';
+import type { ApiContext } from '../context.ts';
 import { entityPage } from '../reads.ts';
 import { object, paging, problems, ref } from '../schemas.ts';
 
@@ -21,8 +21,8 @@ export default async function entityRoutes(app: FastifyInstance, ctx: ApiContext
     },
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
-        const page = await entityPage(db, bareId(request.params.id), request.query);
-        await acting.audit('entity.read', { entity: page.entity.id, offset: request.query.offset }, { ...(await caseScope(db, page.entity.case)), target: `e${page.entity.id}` });
+        const { scope, ...page } = await entityPage(db, bareId(request.params.id), request.query);
+        acting.auditRead('entity.read', { entity: page.entity.id, offset: request.query.offset }, { ...scope, target: `e${page.entity.id}` });
         return page;
       }),
   );

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.ts';
+import agencyRoutes from './agencies.ts';
 import analysisRoutes from './analysis.ts';
 import auditRoutes from './audit.ts';
 import caseRoutes from './cases.ts';
@@ -17,19 +18,26 @@ import hitRoutes from './hits.ts';
 import identityRoutes from './identities.ts';
 import jobRoutes from './jobs.ts';
 import mediaRoutes from './media.ts';
+import memberRoutes from './members.ts';
+import recordRoutes from './records.ts';
 import searchRoutes from './search.ts';
 import sessionRoutes from './session.ts';
 import sourceRoutes from './sources.ts';
 import subjectRoutes from './subjects.ts';
 import systemRoutes from './system.ts';
+import userRoutes from './users.ts';
 
 export type RouteModule = (app: FastifyInstance, ctx: ApiContext) => Promise<void>;
 
 export const ROUTES: readonly RouteModule[] = [
   systemRoutes,
   sessionRoutes,
+  agencyRoutes,
+  userRoutes,
   caseRoutes,
+  memberRoutes,
   sourceRoutes,
+  recordRoutes,
   jobRoutes,
   searchRoutes,
   entityRoutes,

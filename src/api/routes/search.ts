@@ -61,7 +61,7 @@ export default async function searchRoutes(app: FastifyInstance, ctx: ApiContext
       const answer = await ctx.asUser(request, async (db, acting) => {
         const found = await search(db, query, { limit, offset });
         // The query as parsed, not as typed: a card number in it never reaches the log.
-        await acting.audit('search', {
+        acting.auditRead('search', {
           text: query.text,
           identifiers: query.identifiers.map((term) => ({ type: term.type, shown: term.shown })),
           handles: query.handles,

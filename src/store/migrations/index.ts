@@ -15,6 +15,7 @@ import * as hits from './0009_hits.ts';
 import * as deconfliction from './0010_deconfliction.ts';
 import * as retention from './0011_retention.ts';
 import * as federation from './0012_federation.ts';
+import * as entityRecords from './0013_entity_records.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_deconfliction': deconfliction,
   '0011_retention': retention,
   '0012_federation': federation,
+  '0013_entity_records': entityRecords,
 };
 
 export const migrationProvider: MigrationProvider = {

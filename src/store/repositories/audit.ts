@@ -15,6 +15,8 @@ export interface AuditEvent {
   caseId?: string | null;
   target?: string | null;
   details?: Record<string, unknown>;
+  /** When it happened (default: when it is appended); a queued event keeps its own time. */
+  at?: Date;
 }
 
 /** JSON with sorted keys, so the same content always hashes the same. */
@@ -51,28 +53,49 @@ export async function appendAudit(db: Kysely<Database>, event: AuditEvent): Prom
 
 /** Appends within a transaction the caller holds, so the entry commits with the work it records. */
 export async function appendAuditIn(trx: Transaction<Database>, event: AuditEvent): Promise<AuditEntry> {
+  const [entry] = await appendChained(trx, [event]);
+  return entry!;
+}
+
+/**
+ * Appends several events in one transaction of their own, chained in the order given: one lock,
+ * one head read, one insert and one commit for all of them. The lock is held until the commit (the
+ * next appender must see this batch's last hash), so each commit's flush to disk is a point every
+ * append in every process waits for in turn; a batch pays that once for many events (see
+ * api/audit-queue.ts, which gathers the audit entries of concurrent reads).
+ */
+export async function appendAuditBatch(db: Kysely<Database>, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
+  if (events.length === 0) return [];
+  return db.transaction().execute((trx) => appendChained(trx, events));
+}
+
+async function appendChained(trx: Transaction<Database>, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
   await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
   // Through the SECURITY DEFINER function (migration 0007): an acting user may not read the head
   // row itself, which is usually someone else's. Its statement starts after the lock is held, so
   // it sees every append committed before ours.
   const last = (await sql<{ hash: string }>`SELECT hash FROM crosslink_audit_head()`.execute(trx)).rows[0];
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  // Millisecond precision: what PostgreSQL stores and returns unchanged, so verification recomputes the same hash.
-  const entry = {
-    at: new Date(),
-    actor: event.actor,
-    action: event.action,
-    agency_id: event.agencyId ?? null,
-    case_id: event.caseId ?? null,
-    target: event.target ?? null,
-    details: event.details ?? {},
-  };
-  const hash = auditHash(prevHash, entry);
-  return trx
-    .insertInto('audit_log')
-    .values({ ...entry, prev_hash: prevHash, hash })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const now = new Date();
+  const rows = events.map((event) => {
+    // Millisecond precision: what PostgreSQL stores and returns unchanged, so verification recomputes the same hash.
+    const entry = {
+      at: event.at ?? now,
+      actor: event.actor,
+      action: event.action,
+      agency_id: event.agencyId ?? null,
+      case_id: event.caseId ?? null,
+      target: event.target ?? null,
+      details: event.details ?? {},
+    };
+    const hash = auditHash(prevHash, entry);
+    const row = { ...entry, prev_hash: prevHash, hash };
+    prevHash = hash;
+    return row;
+  });
+  // Ids come from the sequence in the order of the VALUES list, which is the chain's order.
+  const inserted = await trx.insertInto('audit_log').values(rows).returningAll().execute();
+  return inserted.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 }
 
 export interface AuditVerification {
