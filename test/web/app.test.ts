@@ -171,6 +171,44 @@ describe('the web app in Chromium', () => {
     await screenshot(page, '07-similar');
   });
 
+  it('reviews cross-case matches by keyboard: N stores "different", Y stores "same", and each moves focus to the next pair', async () => {
+    await page.goto(`${world.url}/review`);
+    const options = page.getByRole('listbox', { name: 'Pairs to review' }).getByRole('option');
+    await expect.poll(() => options.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    const order = await options.evaluateAll((items) => items.map((item) => item.getAttribute('data-pair')!));
+    // Every pair joins two different cases (the queue is cross-case only).
+    const details = page.locator('.review-detail');
+    const caseCells = details.locator('.review-compare tbody tr').first().locator('td');
+    const [left, right] = await caseCells.allTextContents();
+    expect(left).not.toBe(right);
+    await screenshot(page, '07b-match-review');
+
+    const focusedPair = async () => ((await page.locator('[data-pair]:focus').count()) ? page.locator('[data-pair]:focus').getAttribute('data-pair') : null);
+    const lastDecision = async () => (await sql<{ entity_a: string; entity_b: string; verdict: string; decided_by: string }>`SELECT entity_a::text, entity_b::text, verdict, decided_by FROM match_decisions ORDER BY id DESC LIMIT 1`.execute(world.store.db)).rows[0];
+    const asStored = (pair: string) => pair.split('-').sort((x, y) => (BigInt(x) < BigInt(y) ? -1 : 1));
+
+    await page.keyboard.press('n');
+    await expect.poll(lastDecision).toEqual({ entity_a: asStored(order[0]!)[0], entity_b: asStored(order[0]!)[1], verdict: 'reject', decided_by: USER });
+    await expect.poll(focusedPair).toBe(order[1]);
+    expect(await page.locator(`[data-pair="${order[1]}"]`).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator(`[data-pair="${order[0]}"]`).count()).toBe(0);
+
+    await page.keyboard.press('y');
+    await expect.poll(lastDecision).toEqual({ entity_a: asStored(order[1]!)[0], entity_b: asStored(order[1]!)[1], verdict: 'confirm', decided_by: USER });
+    await expect.poll(() => page.getByTestId('review-announcement').textContent()).toMatch(/^Same person: .+ left\.$/);
+    // The small world may hold only two cross-case pairs; with a third, focus lands on it.
+    if (order.length > 2) await expect.poll(focusedPair).toBe(order[2]);
+    else await expect.poll(() => page.getByText('Nothing to review here.').count()).toBe(1);
+    await screenshot(page, '07c-match-review-decided');
+
+    // A reload shows neither decided pair again.
+    await page.reload();
+    await page.getByTestId('review-showing').waitFor();
+    const after = await options.evaluateAll((items) => items.map((item) => item.getAttribute('data-pair')!));
+    expect(after).not.toContain(order[0]);
+    expect(after).not.toContain(order[1]);
+  });
+
   it("confirms a resolution match from a subject's page, and the decision is stored", async () => {
     const found = await sql<{ subject_id: string }>`SELECT subject_id FROM subject_members GROUP BY subject_id HAVING count(*) > 1 ORDER BY subject_id LIMIT 1`.execute(world.store.db);
     await page.goto(`${world.url}/subjects/${found.rows[0]!.subject_id}`);

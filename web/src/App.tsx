@@ -10,6 +10,7 @@ import { EntityScreen } from './screens/Entity.tsx';
 import { HomeScreen } from './screens/Home.tsx';
 import { IdentitiesScreen } from './screens/Identities.tsx';
 import { NotFound } from './screens/NotFound.tsx';
+import { ReviewScreen } from './screens/Review.tsx';
 import { SearchScreen } from './screens/Search.tsx';
 import { SignInScreen } from './screens/SignIn.tsx';
 import { SubjectScreen } from './screens/Subject.tsx';
@@ -69,6 +70,7 @@ function Screen() {
         <ChartScreen />
       </Suspense>
     );
+  if (path === '/review') return <ReviewScreen />;
   if (path === '/audit') return <AuditScreen />;
   if (path === '/deconfliction') return <DeconflictionScreen />;
   if (path === '/identities') return <IdentitiesScreen />;
@@ -106,6 +108,9 @@ export function App() {
           </Link>
           <Link to="/chart" aria-current={current('/chart')}>
             Link chart
+          </Link>
+          <Link to="/review" aria-current={current('/review')}>
+            Match review
           </Link>
           <Link to="/deconfliction" aria-current={current('/deconfliction')}>
             Deconfliction

@@ -356,3 +356,34 @@ export interface AuditEntry {
   details?: unknown;
   [key: string]: unknown;
 }
+
+/** One record of a pair in the match review queue (GET /api/match-review). */
+export interface ReviewSide {
+  entity: string;
+  label: string;
+  key: string;
+  case: string;
+  agency: string;
+  source: string | null;
+  attributes: { name: string; label: string; value: string }[];
+  identifiers: { type: string; value: string }[];
+  identifierTotal: number;
+}
+
+export interface ReviewPair {
+  a: ReviewSide;
+  b: ReviewSide;
+  probability: number;
+  fields: { field: string; level: string; weight: number }[];
+}
+
+export interface ReviewPage {
+  threshold: number | null;
+  status: 'open' | 'unsure';
+  case: string | null;
+  total: number;
+  limit: number;
+  offset: number;
+  cases: { ref: string; agency: string; pairs: number }[];
+  items: ReviewPair[];
+}

@@ -17,6 +17,7 @@ import hashSetRoutes from './hash-sets.ts';
 import hitRoutes from './hits.ts';
 import identityRoutes from './identities.ts';
 import jobRoutes from './jobs.ts';
+import matchReviewRoutes from './match-review.ts';
 import mediaRoutes from './media.ts';
 import memberRoutes from './members.ts';
 import recordRoutes from './records.ts';
@@ -42,6 +43,7 @@ export const ROUTES: readonly RouteModule[] = [
   searchRoutes,
   entityRoutes,
   subjectRoutes,
+  matchReviewRoutes,
   graphRoutes,
   analysisRoutes,
   mediaRoutes,
