@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSource, loadMapping } from '../src/ingest/index.ts';
-import { runResolution } from '../src/resolve/index.ts';
+import { clusterIds, resolve, runResolution } from '../src/resolve/index.ts';
 import { addAgency, listSubjects, openCase, recordDecision, type Store, type SubjectView } from '../src/store/index.ts';
+import { halves, loadLabelledCsv, resample, without } from '../bench/lib/labelled.ts';
 import { BACKENDS } from './backends.ts';
 
 const FAKE_1000 = fileURLToPath(new URL('../../shared/testdata/er/fake_1000.csv', import.meta.url));
@@ -24,6 +25,33 @@ function pairwise(clusters: string[][]): Set<string> {
   }
   return pairs;
 }
+
+/** Pairwise precision and F1 of clusters against the labelled people. */
+function scores(clusters: string[][], people: Iterable<string[]>) {
+  const predicted = pairwise(clusters);
+  const actual = pairwise([...people]);
+  let hits = 0;
+  for (const pair of predicted) if (actual.has(pair)) hits++;
+  const precision = hits / Math.max(1, predicted.size);
+  const recall = hits / Math.max(1, actual.size);
+  return { precision, f1: (2 * precision * recall) / Math.max(1e-9, precision + recall) };
+}
+
+describe('resolution of labelled people no model was tuned on, at the default threshold', () => {
+  // Each set's model is estimated on that set alone, as on any new file; nothing is chosen per set.
+  // Before the model took matches out of u, weighed dates by distance and held m to a prior,
+  // half A of fake_1000 scored precision 0.924 and samples of 200–400 records F1 0.91–0.94.
+  it('keeps precision ≥ 0.97 and F1 ≥ 0.95 on halves and samples of fake_1000, and precision without e-mail', async () => {
+    const fake = await loadLabelledCsv('fake_1000', FAKE_1000);
+    const sets = [...halves(fake), ...[1, 2, 3].map((seed) => resample(fake, 400, seed)), resample(fake, 200, 3), resample(fake, 800, 2)];
+    for (const set of sets) {
+      const result = scores(clusterIds(resolve(set.records)), set.truth.values());
+      expect({ set: set.name, precision: result.precision >= 0.97, f1: result.f1 >= 0.95 }).toEqual({ set: set.name, precision: true, f1: true });
+    }
+    // A source without e-mail addresses finds fewer of the links, but still no false ones to speak of.
+    for (const set of halves(without(fake, 'identifiers'))) expect(scores(clusterIds(resolve(set.records)), set.truth.values()).precision).toBeGreaterThanOrEqual(0.97);
+  }, 60_000);
+});
 
 describe.each(BACKENDS)('resolution on $name', (backend) => {
   let store: Store;
@@ -58,7 +86,7 @@ describe.each(BACKENDS)('resolution on $name', (backend) => {
     const precision = hits / predicted.size;
     const recall = hits / actual.size;
     expect(precision).toBeGreaterThanOrEqual(0.97);
-    expect((2 * precision * recall) / (precision + recall)).toBeGreaterThanOrEqual(0.94);
+    expect((2 * precision * recall) / (precision + recall)).toBeGreaterThanOrEqual(0.95);
     const linked = subjects.find((subject) => subject.members.length > 2)!;
     for (const member of linked.members) {
       expect(member.score).toBeGreaterThan(0.5);

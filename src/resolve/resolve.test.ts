@@ -59,6 +59,21 @@ describe('comparison', () => {
     expect(
       levels(person('1', 'A', 'B', undefined, { identifiers: ['email:e.rogers3@hopkins.org'] }), person('2', 'A', 'B', undefined, { identifiers: ['email:e.rogers3@honkips.org'] })),
     ).toMatchObject({ identifiers: 'near-identical', birth_date: 'missing' });
+    // Two people's short addresses at one domain: alike only through the shared 'email:' and domain.
+    expect(levels(person('1', 'A', 'B', undefined, { identifiers: ['email:h.k@sharp.com'] }), person('2', 'A', 'B', undefined, { identifiers: ['email:f.j@sharp.com'] }))).toMatchObject({
+      identifiers: 'different',
+    });
+  });
+
+  it('tells how far apart two dates of birth are', () => {
+    const dates = (a: string, b: string) => FIELDS.birth_date[compare(person('1', 'A', 'B', a), person('2', 'A', 'B', b)).birth_date];
+    expect(dates('1971-06-24', '1971-06-24')).toBe('exact');
+    expect(dates('1971-06-24', '1971-06-25')).toBe('one slip');
+    expect(dates('1971-06-24', '1971-07-03')).toBe('within a month');
+    expect(dates('1971-06-24', '1972-01-30')).toBe('within a year');
+    expect(dates('1971-06-24', '1980-03-02')).toBe('within ten years');
+    expect(dates('1977-12-07', '2005-07-23')).toBe('different');
+    expect(dates('1977-12-07', 'unknown')).toBe('different');
   });
 });
 

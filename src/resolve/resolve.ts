@@ -90,8 +90,8 @@ function train(records: PreparedRecords, pairs: CandidatePairs, patterns: Uint16
     const rules = pairs.rules[k]!;
     for (let rule = 0; rule < sessions.length; rule++) if ((rules & (1 << rule)) !== 0) sessions[rule]!.counts[code]!++;
   }
-  const u = estimateU(randomPatterns(records, Math.min(200_000, records.count * 50)));
-  return { parameters: estimate(all, u, records.count, sessions), step };
+  const randomPairs = randomPatterns(records, Math.min(200_000, records.count * 50));
+  return { parameters: estimate(all, estimateU(randomPairs), records.count, sessions, { randomPairs }), step };
 }
 
 /** A run up to its comparisons: the records, their candidate pairs, the model, and the pairs training already compared. */
