@@ -17,7 +17,7 @@ export function identifierTypeWeight(type: string): number {
 }
 
 /** Network services every IRC user meets; they say nothing about who someone is. */
-const SERVICE_HANDLES = new Set(['chanserv', 'nickserv', 'memoserv', 'operserv', 'hostserv', 'botserv', 'q', 'x', 'global']);
+export const SERVICE_HANDLES = new Set(['chanserv', 'nickserv', 'memoserv', 'operserv', 'hostserv', 'botserv', 'q', 'x', 'global']);
 
 /**
  * How far a handle (`name@platform`) singles someone out, from 0 to 1. WhatsApp exports name

@@ -9,16 +9,19 @@ import {
   activePeers,
   findSentNotice,
   listCasePolicies,
+  listExchangedHashSets,
   listFederatedHits,
   openFederationNode,
   parseSharing,
   parseTypes,
   requirePeer,
   setCasePolicy,
+  shareHashSet,
   syncAll,
   syncPeer,
   type CasePolicyView,
   type FederatedHitView,
+  type SharedHashSetView,
   type SyncReport,
 } from '../federation/index.ts';
 import { UserError } from '../model/index.ts';
@@ -38,8 +41,31 @@ function describePolicies(list: CasePolicyView[]): string {
 function describeSync(reports: SyncReport[]): string {
   if (reports.length === 0) return "No peers yet (add one with 'crosslink peer add').";
   return table(
-    ['PEER', 'PUSHED', 'MATCHES', 'NOTICES', 'DELIVERED', 'PENDING', 'SECONDS', 'ERROR'],
-    reports.map((report) => [report.peer, report.pushed, report.matches, report.notices, report.delivered, report.pending, report.seconds, report.error ?? '']),
+    ['PEER', 'PUSHED', 'MATCHES', 'PDQ SENT/MATCHES', 'TARGETS SENT/CONFLICTS', 'HASH SETS', 'NOTICES', 'DELIVERED', 'PENDING', 'SECONDS', 'ERROR'],
+    reports.map((report) => {
+      const channels = report.channels;
+      return [
+        report.peer,
+        report.pushed,
+        report.matches,
+        channels ? `${channels.pdq.hashes}/${channels.pdq.matches}` : '',
+        channels ? `${channels.registrations.selectors}/${channels.registrations.conflicts}` : '',
+        channels ? channels.hashSets.sets : '',
+        report.notices + (channels ? channels.pdq.notices + channels.registrations.notices : 0),
+        report.delivered,
+        report.pending,
+        report.seconds,
+        report.error ?? '',
+      ];
+    }),
+  );
+}
+
+function describeHashSets(sets: SharedHashSetView[]): string {
+  if (sets.length === 0) return "No hash sets shared or received (share one with 'crosslink federation hashset share').";
+  return table(
+    ['SET', 'NAME', 'ENTRIES', 'DIRECTION', 'SCHEME', 'FROM NODE', 'AT'],
+    sets.map((set) => [set.id, set.name, set.entries, set.direction, set.scheme, set.node ?? '', set.at]),
   );
 }
 
@@ -195,6 +221,26 @@ export function registerFederation(program: Command): void {
         if (actor.role !== 'admin') throw new UserError('serving federation is the node’s work: only an administrator may start it', 'forbidden');
         await servePeers(store, options);
       });
+    });
+
+  const hashset = federation.command('hashset').description('categorised hash sets exchanged with peers (VICS JSON), categories kept in their region’s scheme');
+  hashset
+    .command('share')
+    .description('offer a categorised hash set to every peer (sent at the next sync); its categories follow --scheme')
+    .argument('<set>', "the hash set's id or name (see 'crosslink hashset list')")
+    .requiredOption('--scheme <scheme>', 'the category scheme of its region, e.g. UK-CAID, US-VICS, CA-Default')
+    .option('--json', 'print the result as JSON')
+    .action(async (set: string, options: OutputOptions & { scheme: string }, command: Command) => {
+      const shared = await withNodeWork(command.optsWithGlobals<StoreOptions>(), 'sharing a hash set with other nodes', (store, actor) => shareHashSet(store.db, actor.name, set, options.scheme));
+      emit(options, shared, (view) => `Hash set ${view.name} (${view.entries} entries, scheme ${view.scheme}) will go to every peer at the next sync.`);
+    });
+  hashset
+    .command('list')
+    .description('hash sets this node shares, and those received from peers with their source node and scheme')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: OutputOptions, command: Command) => {
+      const sets = await withNodeWork(command.optsWithGlobals<StoreOptions>(), 'listing exchanged hash sets', (store) => listExchangedHashSets(store.db));
+      emit(options, sets, describeHashSets);
     });
 
   federation

@@ -16,3 +16,7 @@ export { backoffMs, deliverOutbox, pendingMessages } from './outbox.ts';
 export { findSentNotice, listFederatedHits, type FederatedHitView, type SentNoticeView } from './hits.ts';
 export { MAX_PUSH } from './push.ts';
 export { PeerRefusal, PeerUnreachable } from './transport.ts';
+export { pdqPairTag, sharedPdqValues, MAX_PDQ_PUSH } from './pdq.ts';
+export { registrationSelector } from './deconfliction.ts';
+export { listExchangedHashSets, parseScheme, shareHashSet, type SharedHashSetView } from './hashsets.ts';
+export type { ChannelsReport } from './channels.ts';

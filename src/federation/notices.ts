@@ -8,7 +8,7 @@
  * A node accepts a notice only about a match it has found itself, so a peer cannot plant hits.
  */
 import { randomBytes } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { appendAuditIn, type Database } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
 import { knownMatches, type Match } from './matching.ts';
@@ -20,6 +20,15 @@ import { federationDb } from './tables.ts';
 
 /** Notices per message: one round trip for many hits, small enough to retry whole. */
 const NOTICES_PER_MESSAGE = 500;
+/** Rows per multi-row INSERT: one statement for thousands of hits instead of one each. */
+const ROWS_PER_INSERT = 5000;
+
+/** Runs `insert` over `rows` in slices of ROWS_PER_INSERT, collecting what each returns. */
+async function inSlices<T, R>(rows: readonly T[], insert: (slice: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) out.push(...(await insert(rows.slice(start, start + ROWS_PER_INSERT))));
+  return out;
+}
 
 export interface HitNotice {
   /** Quote it when calling: the sending node finds its case by it. */
@@ -66,16 +75,22 @@ export async function queueNotices(trx: Transaction<Database>, node: FederationN
   const cases = await sharingCases(trx, [...tagOf.keys()]);
   const notices: HitNotice[] = [];
   const perCase = new Map<string, { agencyId: string; ref: string; references: string[] }>();
-  for (const holder of cases) {
-    const tag = tagOf.get(holder.identifierId)!;
-    const reference = newReference();
-    const inserted = await federationDb(trx)
-      .insertInto('federation_notices')
-      .values({ reference, peer_id: peer.id, tag, identifier_id: holder.identifierId, agency_id: holder.agencyId, case_id: holder.caseId })
-      .onConflict((oc) => oc.columns(['peer_id', 'tag', 'case_id']).doNothing())
-      .returning('reference')
-      .executeTakeFirst();
-    if (!inserted) continue;
+  const candidates = cases.map((holder) => ({ holder, reference: newReference(), tag: tagOf.get(holder.identifierId)! }));
+  // One multi-row INSERT per slice; a notice already recorded (same peer, tag and case) is skipped.
+  const recorded = new Set(
+    await inSlices(candidates, async (slice) => {
+      const rows = await sql<{ reference: string }>`
+        INSERT INTO federation_notices (reference, peer_id, tag, identifier_id, agency_id, case_id)
+        SELECT t.reference, ${peer.id}, decode(t.tag, 'hex'), t.identifier_id, t.agency_id, t.case_id
+        FROM unnest(${slice.map((c) => c.reference)}::text[], ${slice.map((c) => c.tag.toString('hex'))}::text[], ${slice.map((c) => c.holder.identifierId)}::bigint[],
+          ${slice.map((c) => c.holder.agencyId)}::bigint[], ${slice.map((c) => c.holder.caseId)}::bigint[]) AS t (reference, tag, identifier_id, agency_id, case_id)
+        ON CONFLICT (peer_id, tag, case_id) DO NOTHING
+        RETURNING reference`.execute(trx);
+      return rows.rows.map((row) => row.reference);
+    }),
+  );
+  for (const { holder, reference, tag } of candidates) {
+    if (!recorded.has(reference)) continue;
     const contact = contactOf(holder.agencyContact);
     if (holder.sharing === 'all' && holder.officer) contact.officer = holder.officer.slice(0, 200);
     notices.push({
@@ -162,24 +177,33 @@ export async function receiveNotices(node: FederationNode, peer: Peer, messageId
     const unknown = message.notices.filter((notice) => !matches.has(notice.tag)).length;
     if (unknown > 0) throw new Rejection('not-matched', `${unknown} of ${message.notices.length} notices are about matches this node has not found (yet): send them again later`);
     const holders = await sharingCases(trx, [...new Set(matches.values())]);
+    const holdersOf = new Map<string, typeof holders>();
+    for (const holder of holders) holdersOf.set(holder.identifierId, [...(holdersOf.get(holder.identifierId) ?? []), holder]);
+    const candidates = message.notices.flatMap((notice) => {
+      const identifierId = matches.get(notice.tag)!;
+      return (holdersOf.get(identifierId) ?? []).map((holder) => ({ notice, identifierId, holder }));
+    });
+    // One multi-row INSERT per slice; a hit already stored (same peer, reference and case) is skipped.
+    const stored = new Set(
+      await inSlices(candidates, async (slice) => {
+        const rows = await sql<{ reference: string; case_id: string }>`
+          INSERT INTO federation_hits (peer_id, reference, identifier_id, agency_id, case_id, notice)
+          SELECT ${peer.id}, t.reference, t.identifier_id, t.agency_id, t.case_id, t.notice
+          FROM unnest(${slice.map((c) => c.notice.reference)}::text[], ${slice.map((c) => c.identifierId)}::bigint[], ${slice.map((c) => c.holder.agencyId)}::bigint[],
+            ${slice.map((c) => c.holder.caseId)}::bigint[], ${slice.map((c) => JSON.stringify({ node: message.node, ...c.notice }))}::jsonb[]) AS t (reference, identifier_id, agency_id, case_id, notice)
+          ON CONFLICT (peer_id, reference, case_id) DO NOTHING
+          RETURNING reference, case_id`.execute(trx);
+        return rows.rows.map((row) => `${row.reference}/${row.case_id}`);
+      }),
+    );
     const perCase = new Map<string, { agencyId: string; references: string[] }>();
     let hits = 0;
-    for (const notice of message.notices) {
-      const identifierId = matches.get(notice.tag)!;
-      for (const holder of holders.filter((candidate) => candidate.identifierId === identifierId)) {
-        const stored = { node: message.node, ...notice };
-        const inserted = await fed
-          .insertInto('federation_hits')
-          .values({ peer_id: peer.id, reference: notice.reference, identifier_id: identifierId, agency_id: holder.agencyId, case_id: holder.caseId, notice: JSON.stringify(stored) })
-          .onConflict((oc) => oc.columns(['peer_id', 'reference', 'case_id']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) continue;
-        hits++;
-        const entry = perCase.get(holder.caseId) ?? { agencyId: holder.agencyId, references: [] };
-        entry.references.push(notice.reference);
-        perCase.set(holder.caseId, entry);
-      }
+    for (const { notice, holder } of candidates) {
+      if (!stored.has(`${notice.reference}/${holder.caseId}`)) continue;
+      hits++;
+      const entry = perCase.get(holder.caseId) ?? { agencyId: holder.agencyId, references: [] };
+      entry.references.push(notice.reference);
+      perCase.set(holder.caseId, entry);
     }
     for (const [caseId, entry] of perCase) {
       await appendAuditIn(trx, {

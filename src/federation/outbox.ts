@@ -14,7 +14,11 @@ import { federationDb } from './tables.ts';
 import { exchange, isPeerDown } from './transport.ts';
 
 /** Where each kind of one-way message is delivered on the peer. */
-const PATHS: Partial<Record<MessageType, string>> = { 'hit.notice': '/api/federation/notices' };
+const PATHS: Partial<Record<MessageType, string>> = {
+  'hit.notice': '/api/federation/notices',
+  'dx.notice': '/api/federation/deconfliction/notices',
+  'hashset.offer': '/api/federation/hashsets',
+};
 
 export const FIRST_RETRY_MS = 2_000;
 export const MAX_RETRY_MS = 60 * 60_000;

@@ -7,6 +7,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Principal } from '../access/index.ts';
+import { SERVICE_HANDLES } from '../analysis/strength.ts';
 import { IDENTIFIER_TYPE_NAMES, UserError } from '../model/index.ts';
 import { appendAudit, findCase, type Database } from '../store/index.ts';
 import { federationDb } from './tables.ts';
@@ -77,19 +78,28 @@ export interface Selector {
   value: string;
 }
 
+/**
+ * Handles of network services every IRC user meets (ChanServ …): they say nothing about who
+ * someone is, so they are never offered to peers — each would be a "hit" between every pair of
+ * IRC cases in the world.
+ */
+const SERVICE_SELECTORS = [...SERVICE_HANDLES].map((name) => `${name}@irc`);
+
 /** The predicate "some case shares this identifier", over identifiers aliased `i`. */
-const SHARED = sql<boolean>`EXISTS (
+export const SHARED = sql<boolean>`(EXISTS (
   SELECT 1 FROM mentions m JOIN federation_case_policy p ON p.case_id = m.case_id
-  WHERE m.identifier_id = i.id AND p.sharing <> 'none' AND (p.types IS NULL OR i.type = ANY (p.types)))`;
+  WHERE m.identifier_id = i.id AND p.sharing <> 'none' AND (p.types IS NULL OR i.type = ANY (p.types)))
+  AND NOT (i.type = 'handle' AND i.value = ANY (${SERVICE_SELECTORS}::text[])))`;
 
 /**
  * The next selectors (by id, after `afterId`) that some case shares and that have not been exchanged
- * with the peer yet: the incremental sync's work list. Owner store (the node's own work).
+ * with the peer yet: the incremental sync's work list. Owner store (the node's own work). PDQ
+ * values are left out: they are near-matched instead (pdq.ts), which finds the exact ones too.
  */
 export async function unsentSelectors(db: Kysely<Database>, peerId: string, afterId: string, limit: number): Promise<Selector[]> {
   const rows = await sql<Selector>`
     SELECT i.id, i.type, i.value FROM identifiers i
-    WHERE i.id > ${afterId} AND ${SHARED}
+    WHERE i.id > ${afterId} AND i.type <> 'pdq' AND ${SHARED}
       AND NOT EXISTS (SELECT 1 FROM federation_mine f WHERE f.peer_id = ${peerId} AND f.identifier_id = i.id)
     ORDER BY i.id LIMIT ${limit}`.execute(db);
   return rows.rows;
@@ -118,6 +128,8 @@ export async function sharingCases(db: Kysely<Database>, identifierIds: readonly
     JOIN cases c ON c.id = m.case_id
     JOIN agencies a ON a.id = c.agency_id
     WHERE m.identifier_id = ANY (${[...identifierIds]}::bigint[]) AND p.sharing <> 'none' AND (p.types IS NULL OR i.type = ANY (p.types))
+      -- Said of i as well, so identifiers is read by its key, not scanned whole for a hash join.
+      AND i.id = ANY (${[...identifierIds]}::bigint[])
     ORDER BY m.identifier_id, c.id`.execute(db);
   return rows.rows.map((row) => ({
     identifierId: row.identifier_id,

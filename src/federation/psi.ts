@@ -1,42 +1,56 @@
 /**
  * Private set intersection by elliptic-curve Diffie–Hellman (Meadows 1986; the IETF draft "PSI based
- * on ECDH"), over ristretto255 with RFC 9380 hash-to-curve. A selector x becomes
- * the point H(x); a node blinds it with its secret scalar a for a peer, H(x)^a, which without a is
- * a random-looking group element — not a hash anyone can recompute by trying phone numbers. The
- * peer raises it to its own scalar b; H(x)^ab = H(x)^ba, so the two sides' doubly blinded values
+ * on ECDH"), protocol version 2: X25519 over the prime-order subgroup of Curve25519. A selector x
+ * becomes a point H(x); a node blinds it with its secret scalar a for a peer, H(x)^a, which without
+ * a is a random-looking group element — not a hash anyone can recompute by trying phone numbers.
+ * The peer raises it to its own scalar b; H(x)^ab = H(x)^ba, so the two sides' doubly blinded values
  * are equal exactly when the selectors are, and each side compares only tags of those.
  *
- * Points travel packed: n × 32 bytes of canonical ristretto255 encodings, base64 on the wire.
+ * Why X25519 and not ristretto255 (version 1): the only native ristretto255 at hand is none —
+ * libsodium's WebAssembly build did ~4,300 scalar multiplications/s/core, and sodium-native (native
+ * libsodium, prebuilt inside its npm package) has no ristretto255. Its X25519 is about three times
+ * the WebAssembly ristretto255 (measured side by side; docs/federation.md has the figures and the
+ * security argument). A point travels as its Montgomery u-coordinate (32 bytes, canonical); X25519
+ * clamps every scalar to a multiple of the cofactor 8, so whatever a peer sends, the result lies in
+ * the prime-order subgroup or the twist's (X25519 is twist-secure), never in a small subgroup.
  *
- * The group arithmetic is libsodium's (compiled to WebAssembly, libsodium-wrappers-sumo): 4,300
- * scalar multiplications and 19,800 hash-to-group maps per second here, ten times @noble/curves'
- * pure JavaScript (431 and 970), which made a million selectors take most of an hour. RFC 9380's
- * message expansion (expand_message_xmd, SHA-512) is done below with node:crypto — @noble/hashes'
- * JavaScript SHA-512 was the slowest step left — and libsodium's `ristretto255_from_hash` is the
- * RFC's map of its 64 bytes, so H(x) is the same point as @noble/curves' hashToCurve gives
- * (psi.test.ts checks it).
+ * H is a random-oracle hash to the prime-order subgroup, shaped as RFC 9380's hash_to_curve: the
+ * message is expanded with expand_message_xmd (SHA-512, node:crypto) to 64 bytes, each half is
+ * mapped with libsodium's Elligator 2 onto edwards25519 with the cofactor cleared
+ * (crypto_core_ed25519_from_uniform), the two points are added, and the sum is converted to its
+ * Montgomery u = (1 + y) / (1 − y) (a batch inversion in JavaScript, one per batch).
  */
-import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { ristretto255 } from '@noble/curves/ed25519.js';
-import libsodium from 'libsodium-wrappers-sumo';
+import { hash, randomBytes, randomInt } from 'node:crypto';
+import { createRequire } from 'node:module';
 
-await libsodium.ready;
-const sodium = libsodium;
-const ORDER = ristretto255.Point.Fn.ORDER;
+/** The few libsodium functions used, from sodium-native (a CommonJS native addon without types). */
+interface SodiumNative {
+  crypto_core_ed25519_from_uniform(out: Buffer, uniform: Buffer): void;
+  crypto_core_ed25519_add(out: Buffer, p: Buffer, q: Buffer): void;
+  /** X25519: throws when the result is all zeros (a small-order input). */
+  crypto_scalarmult(out: Buffer, scalar: Buffer, u: Buffer): void;
+}
+const sodium = createRequire(import.meta.url)('sodium-native') as SodiumNative;
+
+/** What a push says it carries; a node speaking another version refuses it (push.ts). */
+export const PSI_VERSION = 'crosslink-psi-v2-x25519';
+/** The order of the prime-order subgroup (the same ℓ as ristretto255's and Ed25519's). */
+const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
+/** The field prime of Curve25519. */
+const FIELD = 2n ** 255n - 19n;
 
 export const POINT_BYTES = 32;
 export const TAG_BYTES = 16;
 /** Domain separation: these points are for this protocol only (RFC 9380 §3.1). */
-const DST = new TextEncoder().encode('crosslink-federation-v1_PSI_ristretto255_XMD:SHA-512_R255MAP_RO_');
+const DST = new TextEncoder().encode('crosslink-federation-v2_PSI_curve25519_XMD:SHA-512_ELL2_RO_');
 const DST_PRIME = Buffer.concat([DST, Buffer.from([DST.length])]);
 /** RFC 9380 §5.3.1 for 64 output bytes (one SHA-512 block out, so ell = 1): Z_pad ‖ msg ‖ I2OSP(64, 2) ‖ 0 ‖ DST′. */
 const Z_PAD = Buffer.alloc(128);
 const LENGTH_AND_ZERO = Buffer.from([0, 64, 0]);
-const ONE = Buffer.from([1]);
-const TAG_PREFIX = Buffer.from('crosslink-federation-v1 tag\n');
+const TAG_PREFIX = Buffer.from('crosslink-federation-v2 tag\n');
 const encoder = new TextEncoder();
 
-/** A received point set that is not one: malformed, or holding the identity (which would blind nothing). */
+/** A received point set that is not one: malformed, or of small order (which would blind nothing). */
 export class PsiError extends Error {
   override readonly name = 'PsiError';
 }
@@ -71,36 +85,138 @@ export function scalarOf(key: Uint8Array): bigint {
   return scalar;
 }
 
-/** H(x) encoded: never sent anywhere (it is as guessable as x itself); tests look for it on the wire. */
+/**
+ * RFC 9380 expand_message_xmd(selector, DST, 64) with SHA-512. Each hash input is assembled in one
+ * buffer for node:crypto's one-shot hash: three times a streaming createHash's rate here.
+ */
+function expanded(selector: string): Buffer {
+  const message = encoder.encode(selector);
+  const first = Buffer.allocUnsafe(Z_PAD.length + message.length + LENGTH_AND_ZERO.length + DST_PRIME.length);
+  first.set(Z_PAD, 0);
+  first.set(message, Z_PAD.length);
+  first.set(LENGTH_AND_ZERO, Z_PAD.length + message.length);
+  first.set(DST_PRIME, Z_PAD.length + message.length + LENGTH_AND_ZERO.length);
+  const b0 = hash('sha512', first, 'buffer');
+  const second = Buffer.allocUnsafe(64 + 1 + DST_PRIME.length);
+  second.set(b0, 0);
+  second[64] = 1;
+  second.set(DST_PRIME, 65);
+  return hash('sha512', second, 'buffer');
+}
+
+const MASK_64 = (1n << 64n) - 1n;
+
+/** A 255-bit little-endian field element (the top bit, an Edwards point's sign of x, dropped). */
+function readField(bytes: Buffer, offset: number): bigint {
+  return (
+    bytes.readBigUInt64LE(offset) |
+    (bytes.readBigUInt64LE(offset + 8) << 64n) |
+    (bytes.readBigUInt64LE(offset + 16) << 128n) |
+    ((bytes.readBigUInt64LE(offset + 24) & 0x7fff_ffff_ffff_ffffn) << 192n)
+  );
+}
+
+function writeField(bytes: Buffer, offset: number, value: bigint): void {
+  bytes.writeBigUInt64LE(value & MASK_64, offset);
+  bytes.writeBigUInt64LE((value >> 64n) & MASK_64, offset + 8);
+  bytes.writeBigUInt64LE((value >> 128n) & MASK_64, offset + 16);
+  bytes.writeBigUInt64LE(value >> 192n, offset + 24);
+}
+
+function power(base: bigint, exponent: bigint): bigint {
+  let result = 1n;
+  let square = base % FIELD;
+  for (let rest = exponent; rest > 0n; rest >>= 1n) {
+    if (rest & 1n) result = (result * square) % FIELD;
+    square = (square * square) % FIELD;
+  }
+  return result;
+}
+
+/**
+ * Montgomery u = (1 + y) / (1 − y) of packed edwards25519 points, with one field inversion for the
+ * whole batch (Montgomery's trick): an inversion each would cost more than the scalar multiplication.
+ */
+function edwardsToMontgomery(edwards: Buffer): Buffer {
+  const count = edwards.length / POINT_BYTES;
+  const numerators: bigint[] = new Array(count);
+  const denominators: bigint[] = new Array(count);
+  const prefix: bigint[] = new Array(count);
+  let product = 1n;
+  for (let i = 0; i < count; i++) {
+    const y = readField(edwards, i * POINT_BYTES);
+    numerators[i] = (1n + y) % FIELD;
+    denominators[i] = (FIELD + 1n - y) % FIELD;
+    // y = 1 is the identity: H(x) is never it but with negligible probability (two maps cancelling).
+    if (denominators[i] === 0n) throw new Error('a selector hashed to the identity');
+    prefix[i] = product;
+    product = (product * denominators[i]!) % FIELD;
+  }
+  let inverse = power(product, FIELD - 2n);
+  const out = Buffer.alloc(edwards.length);
+  for (let i = count - 1; i >= 0; i--) {
+    const inverseHere = (inverse * prefix[i]!) % FIELD;
+    inverse = (inverse * denominators[i]!) % FIELD;
+    writeField(out, i * POINT_BYTES, (numerators[i]! * inverseHere) % FIELD);
+  }
+  return out;
+}
+
+/** H(x) for each selector, packed as u-coordinates: never sent anywhere (as guessable as x itself). */
+export function hashSelectors(selectors: readonly string[]): Buffer {
+  const edwards = Buffer.alloc(selectors.length * POINT_BYTES);
+  const first = Buffer.alloc(POINT_BYTES);
+  const second = Buffer.alloc(POINT_BYTES);
+  selectors.forEach((selector, i) => {
+    const uniform = expanded(selector);
+    sodium.crypto_core_ed25519_from_uniform(first, uniform.subarray(0, 32));
+    sodium.crypto_core_ed25519_from_uniform(second, uniform.subarray(32, 64));
+    sodium.crypto_core_ed25519_add(edwards.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES), first, second);
+  });
+  return edwardsToMontgomery(edwards);
+}
+
+/** H(x) of one selector; tests look for it on the wire. */
 export function hashedSelector(selector: string): Uint8Array {
-  const b0 = createHash('sha512').update(Z_PAD).update(encoder.encode(selector)).update(LENGTH_AND_ZERO).update(DST_PRIME).digest();
-  const uniform = createHash('sha512').update(b0).update(ONE).update(DST_PRIME).digest();
-  return sodium.crypto_core_ristretto255_from_hash(uniform);
+  return hashSelectors([selector]);
 }
 
 /** H(x)^key for each selector, packed. */
 export function blindSelectors(selectors: readonly string[], key: bigint): Buffer {
-  const scalar = scalarToBytes(key);
-  const packed = Buffer.alloc(selectors.length * POINT_BYTES);
-  selectors.forEach((selector, i) => {
-    packed.set(sodium.crypto_scalarmult_ristretto255(scalar, hashedSelector(selector)), i * POINT_BYTES);
-  });
-  return packed;
+  return multiply(hashSelectors(selectors), key);
 }
 
-/** P^key for each packed point P a peer sent, in the same order. Refuses anything that is not a valid, non-identity point. */
-export function reblindPoints(packed: Uint8Array, key: bigint): Buffer {
-  const count = pointCount(packed);
+/** X25519 of each packed u with the key; `out` may be `packed`. */
+function multiply(packed: Buffer, key: bigint, out: Buffer = packed): Buffer {
   const scalar = scalarToBytes(key);
-  const out = Buffer.alloc(packed.length);
+  const count = packed.length / POINT_BYTES;
   for (let i = 0; i < count; i++) {
-    const bytes = packed.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES);
-    // The identity (all zeros) would blind nothing; a valid point times a scalar in [1, order) is never it.
-    if (bytes.every((byte) => byte === 0)) throw new PsiError(`point ${i + 1} of ${count} is the identity`);
-    if (!sodium.crypto_core_ristretto255_is_valid_point(bytes)) throw new PsiError(`point ${i + 1} of ${count} is not a canonical ristretto255 encoding`);
-    out.set(sodium.crypto_scalarmult_ristretto255(scalar, bytes), i * POINT_BYTES);
+    const point = packed.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES);
+    try {
+      sodium.crypto_scalarmult(out.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES), scalar, point);
+    } catch {
+      throw new PsiError(`point ${i + 1} of ${count} is of small order (the identity or a torsion point)`);
+    }
   }
   return out;
+}
+
+/** Canonical: below 2^255 − 19, top bit clear (RFC 7748 would mask and reduce; we refuse instead, one encoding per point). */
+function isCanonical(point: Buffer): boolean {
+  if (point[31]! & 0x80) return false;
+  if (point[31] !== 0x7f || point[0]! < 0xed) return true;
+  for (let i = 1; i < 31; i++) if (point[i] !== 0xff) return true;
+  return false;
+}
+
+/** P^key for each packed point P a peer sent, in the same order. Refuses a non-canonical or small-order point (and with it the set). */
+export function reblindPoints(packed: Uint8Array, key: bigint): Buffer {
+  const count = pointCount(packed);
+  const input = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
+  for (let i = 0; i < count; i++) {
+    if (!isCanonical(input.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES))) throw new PsiError(`point ${i + 1} of ${count} is not a canonical X25519 u-coordinate`);
+  }
+  return multiply(input, key, Buffer.alloc(packed.length));
 }
 
 export function pointCount(packed: Uint8Array): number {
@@ -110,9 +226,13 @@ export function pointCount(packed: Uint8Array): number {
 
 /** The tag each side keeps of a doubly blinded point: short (16 bytes), and only comparable, never reversible. */
 export function tagsOf(packed: Uint8Array): Buffer[] {
-  const tags: Buffer[] = [];
-  for (let i = 0; i < pointCount(packed); i++) {
-    tags.push(createHash('sha256').update(TAG_PREFIX).update(packed.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES)).digest().subarray(0, TAG_BYTES));
+  const count = pointCount(packed);
+  const input = Buffer.alloc(TAG_PREFIX.length + POINT_BYTES);
+  input.set(TAG_PREFIX, 0);
+  const tags: Buffer[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    input.set(packed.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES), TAG_PREFIX.length);
+    tags[i] = hash('sha256', input, 'buffer').subarray(0, TAG_BYTES);
   }
   return tags;
 }

@@ -17,15 +17,43 @@ import { queueNotices } from './notices.ts';
 import type { Peer } from './peers.ts';
 import type { Selector } from './policy.ts';
 import { blindInParallel, reblindInParallel } from './points.ts';
-import { pointCount, PsiError, selectorOf, shuffled, tagsOf } from './psi.ts';
+import { pointCount, PSI_VERSION, PsiError, selectorOf, shuffled, tagsOf } from './psi.ts';
 import { exchange } from './transport.ts';
 
 /** Largest push a node answers: a bigger one is split by the sender (a batch is one HTTP body). */
 export const MAX_PUSH = 50_000;
 
 export interface PushBody {
-  /** Base64 of n × 32-byte ristretto255 points. */
-  points: string;
+  /** The PSI version both sides must speak (psi.ts): a node on another one refuses the push. */
+  version: typeof PSI_VERSION;
+  /**
+   * Base64 of n × 32-byte X25519 u-coordinates. Named unlike version 1's `points` (ristretto255) so
+   * that a version-1 node refuses a version-2 push as malformed instead of misreading it.
+   */
+  blinded: string;
+}
+
+/** A push or reply of another PSI version is refused with a reason that says so. */
+function checkVersion(body: unknown, who: string): void {
+  const { version, points } = (body ?? {}) as { version?: unknown; points?: unknown };
+  if (version === PSI_VERSION) return;
+  const theirs = typeof version === 'string' ? version.slice(0, 60) : points !== undefined ? 'version 1 (ristretto255)' : 'no PSI version';
+  throw new Rejection('invalid-body', `${who} speaks ${theirs}, this node ${PSI_VERSION}: both nodes must run the same PSI version`);
+}
+
+/** A push's selectors, shuffled and blinded for the peer: the arithmetic half, done ahead of the exchange (sync.ts pipelines it). */
+export interface PreparedPush {
+  order: Selector[];
+  blinded: Buffer;
+}
+
+export async function preparePush(peer: Peer, selectors: readonly Selector[]): Promise<PreparedPush> {
+  const order = shuffled(selectors);
+  const blinded = await blindInParallel(
+    order.map((selector) => selectorOf(selector.type, selector.value)),
+    peer.psiKey,
+  );
+  return { order, blinded };
 }
 
 export interface PushOutcome {
@@ -36,13 +64,14 @@ export interface PushOutcome {
 
 /** Sends one batch of our selectors to the peer and records what comes back. */
 export async function pushSelectors(node: FederationNode, peer: Peer, selectors: readonly Selector[], actor: string): Promise<PushOutcome> {
-  const order = shuffled(selectors);
-  const blinded = await blindInParallel(
-    order.map((selector) => selectorOf(selector.type, selector.value)),
-    peer.psiKey,
-  );
-  const reply = (await exchange(node, peer, '/api/federation/psi', 'psi.push', 'psi.reply', { points: blinded.toString('base64') } satisfies PushBody)) as Partial<PushBody> | null;
-  const doubled = typeof reply?.points === 'string' ? Buffer.from(reply.points, 'base64') : Buffer.alloc(0);
+  return completePush(node, peer, await preparePush(peer, selectors), actor);
+}
+
+/** Sends a prepared push and records what comes back. */
+export async function completePush(node: FederationNode, peer: Peer, { order, blinded }: PreparedPush, actor: string): Promise<PushOutcome> {
+  const reply = (await exchange(node, peer, '/api/federation/psi', 'psi.push', 'psi.reply', { version: PSI_VERSION, blinded: blinded.toString('base64') } satisfies PushBody)) as Partial<PushBody> | null;
+  checkVersion(reply, `${peer.name}'s reply`);
+  const doubled = typeof reply?.blinded === 'string' ? Buffer.from(reply.blinded, 'base64') : Buffer.alloc(0);
   if (doubled.length !== blinded.length) throw new Rejection('invalid-body', `${peer.name} answered ${Math.floor(doubled.length / 32)} points for ${order.length}`);
   const tags = tagsOf(doubled);
   const outcome = await withPeerLock(node.store.db, peer.id, async (trx) => {
@@ -61,7 +90,7 @@ export async function pushSelectors(node: FederationNode, peer: Peer, selectors:
 }
 
 /** Counts `count` selectors against the peer's budget for today (UTC), or refuses the push. */
-async function spendBudget(node: FederationNode, peer: Peer, count: number): Promise<void> {
+export async function spendBudget(node: FederationNode, peer: Peer, count: number): Promise<void> {
   const day = node.now().toISOString().slice(0, 10);
   const refused = () => new Rejection('over-budget', `the push of ${count} selectors exceeds ${peer.name}'s budget of ${peer.dailyBudget} a day on this node: try again tomorrow`);
   if (count > peer.dailyBudget) throw refused();
@@ -75,8 +104,9 @@ async function spendBudget(node: FederationNode, peer: Peer, count: number): Pro
 
 /** Answers a peer's push: its points raised to our scalar for it, in its order. */
 export async function answerPush(node: FederationNode, peer: Peer, body: unknown): Promise<PushBody> {
-  const points = (body as Partial<PushBody> | null)?.points;
-  if (typeof points !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(points)) throw new Rejection('invalid-body', 'a push carries { points: base64 of 32-byte ristretto255 points }');
+  checkVersion(body, `${peer.name}'s push`);
+  const points = (body as Partial<PushBody>).blinded;
+  if (typeof points !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(points)) throw new Rejection('invalid-body', `a push carries { version: '${PSI_VERSION}', blinded: base64 of 32-byte X25519 u-coordinates }`);
   const packed = Buffer.from(points, 'base64');
   let count: number;
   let doubled: Buffer;
@@ -97,5 +127,5 @@ export async function answerPush(node: FederationNode, peer: Peer, body: unknown
     return queued;
   });
   if (notices > 0) node.onQueued(peer.id);
-  return { points: doubled.toString('base64') };
+  return { version: PSI_VERSION, blinded: doubled.toString('base64') };
 }

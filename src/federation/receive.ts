@@ -7,6 +7,9 @@ import { appendAudit } from '../store/index.ts';
 import { NONCE_TTL_MS, openMessage, parseMessage, Rejection, seal, type Envelope, type MessageType, type SignedMessage } from './envelope.ts';
 import type { FederationNode } from './node.ts';
 import { receiveNotices } from './notices.ts';
+import { answerRegistrations, receiveConflicts } from './deconfliction.ts';
+import { receiveHashSet } from './hashsets.ts';
+import { answerPdq } from './pdq.ts';
 import { peerByKey, type Peer } from './peers.ts';
 import { answerPush } from './push.ts';
 import { federationDb } from './tables.ts';
@@ -58,6 +61,10 @@ function reply(node: FederationNode, received: Received, type: MessageType, body
 export const HANDLERS = {
   'psi.push': async (node: FederationNode, received: Received) => reply(node, received, 'psi.reply', await answerPush(node, received.peer, received.body)),
   'hit.notice': async (node: FederationNode, received: Received) => reply(node, received, 'ack', await receiveNotices(node, received.peer, received.envelope.id, received.body)),
+  'pdq.push': async (node: FederationNode, received: Received) => reply(node, received, 'pdq.reply', await answerPdq(node, received.peer, received.body)),
+  'dx.push': async (node: FederationNode, received: Received) => reply(node, received, 'dx.reply', await answerRegistrations(node, received.peer, received.body)),
+  'dx.notice': async (node: FederationNode, received: Received) => reply(node, received, 'ack', await receiveConflicts(node, received.peer, received.envelope.id, received.body)),
+  'hashset.offer': async (node: FederationNode, received: Received) => reply(node, received, 'ack', await receiveHashSet(node, received.peer, received.envelope.id, received.body)),
 } as const satisfies Partial<Record<MessageType, (node: FederationNode, received: Received) => Promise<SignedMessage>>>;
 
 /** Handles an authenticated message; a refusal is audited, except a notice that comes early (normal, and retried). */

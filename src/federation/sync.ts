@@ -4,11 +4,12 @@
  * what was added since the last exchange goes), then deliver the notices that produced. A peer that
  * is down fails the round and loses nothing: the next round starts where this one stopped.
  */
+import { syncChannels, type ChannelsReport } from './channels.ts';
 import type { FederationNode } from './node.ts';
 import { deliverOutbox } from './outbox.ts';
 import { activePeers, type Peer } from './peers.ts';
 import { unsentSelectors } from './policy.ts';
-import { pushSelectors } from './push.ts';
+import { completePush, preparePush, type PreparedPush } from './push.ts';
 
 export interface SyncReport {
   peer: string;
@@ -19,6 +20,8 @@ export interface SyncReport {
   /** Outbox messages delivered this round, and still waiting after it. */
   delivered: number;
   pending: number;
+  /** PDQ values, deconfliction registrations and hash sets exchanged this round (channels.ts). */
+  channels?: ChannelsReport;
   /** Why the round stopped early, if it did. */
   error?: string;
   seconds: number;
@@ -44,25 +47,38 @@ async function runRound(node: FederationNode, peer: Peer, options: { actor?: str
   try {
     const before = await deliverOutbox(node, peer, { all: options.deliverAll });
     report.delivered += before.delivered;
-    let afterId = '0';
+    // Pipelined: the next batch is read and blinded (worker threads) while this one is in flight
+    // and being stored, so the arithmetic and the store/HTTP work overlap.
+    let next = prepareBatch(node, peer, '0');
     for (;;) {
-      const batch = await unsentSelectors(node.store.db, peer.id, afterId, node.batchSize);
-      if (batch.length === 0) break;
-      const outcome = await pushSelectors(node, peer, batch, actor);
+      const prepared = await next;
+      if (!prepared) break;
+      next = prepareBatch(node, peer, prepared.lastId);
+      // Should this push fail, the round ends and the batch being prepared is dropped unsent.
+      next.catch(() => undefined);
+      const outcome = await completePush(node, peer, prepared, actor);
       report.pushed += outcome.selectors;
       report.matches += outcome.matches;
       report.notices += outcome.notices;
-      afterId = batch[batch.length - 1]!.id;
     }
+    report.channels = await syncChannels(node, peer, actor);
     const after = await deliverOutbox(node, peer, { all: options.deliverAll });
     report.delivered += after.delivered;
     report.pending = after.pending;
     if (after.error && after.pending > 0) report.error = after.error;
+    if (!report.error && report.channels.error) report.error = report.channels.error;
   } catch (error) {
     report.error = (error as Error).message;
   }
   report.seconds = Math.round(performance.now() - started) / 1000;
   return report;
+}
+
+/** The next batch of unsent selectors after `afterId`, blinded for the peer; undefined when none is left. */
+async function prepareBatch(node: FederationNode, peer: Peer, afterId: string): Promise<(PreparedPush & { lastId: string }) | undefined> {
+  const batch = await unsentSelectors(node.store.db, peer.id, afterId, node.batchSize);
+  if (batch.length === 0) return undefined;
+  return { ...(await preparePush(peer, batch)), lastId: batch[batch.length - 1]!.id };
 }
 
 /** A round with every active peer, one after another (each peer's failure is its own). */

@@ -1,5 +1,5 @@
 /**
- * The federation tables as Kysely sees them (migration 0012), reached through `federationDb(db)` so
+ * The federation tables as Kysely sees them (migrations 0012 and 0014), reached through `federationDb(db)` so
  * the store's own schema needs no change to be read with them.
  */
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
@@ -91,6 +91,25 @@ export type FederationTables = {
   federation_case_policy: CasePolicyTable;
   federation_notices: NoticeTable;
   federation_hits: HitTable;
+  // Migration 0014: PDQ near matching, deconfliction across nodes, hash-set exchange.
+  federation_pdq_sent: { peer_id: string; identifier_id: string; sent_at: ColumnType<Date, never, never> };
+  federation_pdq_matches: { peer_id: string; tag: Buffer; distance: number };
+  federation_dx_mine: { peer_id: string; registration_id: string; digest: Buffer; tag: Buffer; exchanged_at: ColumnType<Date, never, never> };
+  federation_dx_theirs: { peer_id: string; tag: Buffer; received_at: ColumnType<Date, never, never> };
+  federation_dx_matches: { peer_id: string; tag: Buffer; registration_id: string; found_at: ColumnType<Date, never, never> };
+  federation_dx_sent: { reference: string; peer_id: string; tag: Buffer; registration_id: string; created_at: ColumnType<Date, never, never> };
+  federation_dx_received: { peer_id: string; reference: string; registration_id: string; alert_id: string; received_at: ColumnType<Date, never, never> };
+  federation_hashset_shares: { set_id: string; scheme: string; shared_by: string; shared_at: ColumnType<Date, never, never> };
+  federation_hashset_sent: { peer_id: string; set_id: string; entries: number; sent_at: ColumnType<Date, never, never> };
+  federation_hashset_received: {
+    set_id: string;
+    peer_id: string;
+    node: string;
+    remote_set: string;
+    scheme: string;
+    parts_received: ColumnType<number, number | undefined, number>;
+    received_at: ColumnType<Date, never, never>;
+  };
 };
 
 export type FederationDatabase = Database & FederationTables;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, openMessage, parseMessage, seal, type MessageType, type SignedMessage } from '../../src/federation/index.ts';
-import { blindSelectors, newPsiKey, scalarOf } from '../../src/federation/psi.ts';
+import { blindSelectors, newPsiKey, PSI_VERSION, scalarOf } from '../../src/federation/psi.ts';
 import { BACKENDS } from '../backends.ts';
 import { TestNode } from './harness.ts';
 
@@ -25,7 +25,7 @@ describe.each(BACKENDS)('signed messages between nodes on $name', (backend) => {
     await bravo?.close();
   });
 
-  const push = () => ({ points: blindSelectors(['phone:+14165550123'], scalarOf(newPsiKey())).toString('base64') });
+  const push = () => ({ version: PSI_VERSION, blinded: blindSelectors(['phone:+14165550123'], scalarOf(newPsiKey())).toString('base64') });
   const fromAlpha = (type: MessageType = 'psi.push', body: unknown = push(), skewMs = 0): SignedMessage =>
     seal(alpha.node.identity, bravo.publicKey, type, body, { now: new Date(Date.now() + skewMs) });
   const send = async (message: unknown, path = '/api/federation/psi') => {
@@ -41,8 +41,9 @@ describe.each(BACKENDS)('signed messages between nodes on $name', (backend) => {
     expect(answer.status).toBe(200);
     const reply = parseMessage(answer.body);
     expect(reply.envelope).toMatchObject({ type: 'psi.reply', from: bravo.publicKey, to: alpha.publicKey, replyTo: message.envelope.id });
-    const body = openMessage(reply, { self: alpha.publicKey, type: 'psi.reply', senderKey: bravo.publicKey, now: new Date(), replyTo: message.envelope.id }) as { points: string };
-    expect(Buffer.from(body.points, 'base64')).toHaveLength(32);
+    const body = openMessage(reply, { self: alpha.publicKey, type: 'psi.reply', senderKey: bravo.publicKey, now: new Date(), replyTo: message.envelope.id }) as { version: string; blinded: string };
+    expect(body.version).toBe(PSI_VERSION);
+    expect(Buffer.from(body.blinded, 'base64')).toHaveLength(32);
     // Alpha checks who signed the reply: a reply from anyone else, or answering another message, is not believed.
     const stranger = generateKeyPair();
     const forgedReply = seal(stranger, alpha.publicKey, 'psi.reply', body, { now: new Date(), replyTo: message.envelope.id });
@@ -50,8 +51,17 @@ describe.each(BACKENDS)('signed messages between nodes on $name', (backend) => {
     expect(() => openMessage(reply, { self: alpha.publicKey, type: 'psi.reply', senderKey: bravo.publicKey, now: new Date(), replyTo: fromAlpha().envelope.id })).toThrow(/answers another message/);
   });
 
+  it('refuses a push of another PSI version, saying which', async () => {
+    const versionOne = await send(fromAlpha('psi.push', { points: push().blinded }));
+    expect(versionOne.status).toBe(400);
+    expect(String(versionOne.body['detail'])).toMatch(/version 1 \(ristretto255\).*must run the same PSI version/);
+    const later = await send(fromAlpha('psi.push', { version: 'crosslink-psi-v3', blinded: push().blinded }));
+    expect(later.status).toBe(400);
+    expect(String(later.body['detail'])).toMatch(/speaks crosslink-psi-v3, this node crosslink-psi-v2-x25519/);
+  });
+
   it('refuses an unsigned request as unauthenticated', async () => {
-    const answer = await send({ points: push().points });
+    const answer = await send(push());
     expect(answer.status).toBe(401);
     expect(answer.type).toMatch(/application\/problem\+json/);
     expect((await bravo.app.inject({ method: 'POST', url: '/api/federation/psi' })).statusCode).toBe(401);
@@ -107,7 +117,7 @@ describe.each(BACKENDS)('signed messages between nodes on $name', (backend) => {
   it('refuses a push beyond the peer’s daily budget', async () => {
     const { setPeerBudget } = await import('../../src/federation/index.ts');
     await setPeerBudget(bravo.store.db, 'test', 'alpha', 5);
-    const six = { points: blindSelectors(['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `email:${x}@example.org`), scalarOf(newPsiKey())).toString('base64') };
+    const six = { version: PSI_VERSION, blinded: blindSelectors(['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `email:${x}@example.org`), scalarOf(newPsiKey())).toString('base64') };
     const answer = await send(fromAlpha('psi.push', six));
     expect(answer).toMatchObject({ status: 429, body: { detail: expect.stringMatching(/budget of 5 a day/) } });
     expect((await rejections()).at(-1)).toBe('over-budget');

@@ -5,12 +5,13 @@
  * an answer that gets lost. Case data is written directly as the owner: one agency, one case, one
  * entity, and the selectors it mentions.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { ensureLocalAdmin } from '../../src/access/index.ts';
 import { buildPeerServer } from '../../src/api/routes/federation.ts';
@@ -21,7 +22,44 @@ import { freshServerDatabase } from '../backends.ts';
 
 export type TapMode = 'pass' | 'down' | 'lose-answer';
 
-/** A recording proxy in front of a node. `rules` pick a mode by request path (first match wins). */
+let template: Promise<string> | undefined;
+
+/** What a migrated store's contents depend on: the migrations and the local administrator's code. */
+function schemaVersion(): string {
+  const hash = createHash('sha256');
+  for (const folder of ['../../src/store/migrations', '../../src/access']) {
+    const path = fileURLToPath(new URL(folder, import.meta.url));
+    for (const file of readdirSync(path).sort()) hash.update(file).update(readFileSync(join(path, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * A migrated PGlite directory with the local administrator, shared by the test processes (keyed by
+ * the migrations' contents): a new embedded node copies it rather than running every migration
+ * again, which takes tens of seconds under load.
+ */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const ready = join(tmpdir(), `crosslink-fed-template-${schemaVersion()}`);
+    if (existsSync(ready)) return ready;
+    const folder = mkdtempSync(join(tmpdir(), 'crosslink-fed-template-build-'));
+    const store = await openStore(join(folder, 'db'));
+    await migrateToLatest(store.db);
+    await ensureLocalAdmin(store.db);
+    await store.close();
+    try {
+      // Atomic: another process that built it meanwhile wins, and ours goes.
+      renameSync(join(folder, 'db'), ready);
+    } catch {
+      // Already there.
+    }
+    rmSync(folder, { recursive: true, force: true });
+    return ready;
+  })();
+  return template;
+}
+
 export class WireTap {
   readonly captured: Buffer[] = [];
   rules: { path: RegExp; mode: TapMode }[] = [];
@@ -109,6 +147,7 @@ export class TestNode {
       node.dropDatabase = database.drop;
     } else {
       const folder = mkdtempSync(join(tmpdir(), `crosslink-fed-${name}-`));
+      cpSync(await migratedTemplate(), join(folder, 'db'), { recursive: true });
       node = new TestNode(name, join(folder, 'db'), folder);
     }
     await node.tap.start();

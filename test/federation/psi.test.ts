@@ -2,10 +2,11 @@
  * The private set intersection itself, without a network: on random sets the intersection each
  * side computes is exactly the true one; what one side sends is neither its selectors nor anything
  * recomputable from them without its secret; blinded values for one peer are useless for another;
- * a malformed or identity point is refused.
+ * a malformed or small-order point is refused.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { ristretto255_hasher } from '@noble/curves/ed25519.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import libsodium from 'libsodium-wrappers-sumo';
 import { describe, expect, it } from 'vitest';
 import { blindInParallel, reblindInParallel } from '../../src/federation/points.ts';
 import { blindSelectors, hashedSelector, newPsiKey, pointCount, PsiError, reblindPoints, scalarOf, scalarToBytes, selectorOf, shuffled, tagsOf } from '../../src/federation/psi.ts';
@@ -28,7 +29,7 @@ function intersect(mine: string[], theirs: string[]): { found: Set<string>; wire
   return { found, wire: [pushedByA, answeredByB, pushedByB, answeredByA] };
 }
 
-describe('ECDH private set intersection over ristretto255', () => {
+describe('ECDH private set intersection over X25519 (PSI version 2)', () => {
   it('finds exactly the common selectors of two random sets', () => {
     for (const [sizeA, sizeB, common] of [
       [120, 90, 30],
@@ -76,22 +77,41 @@ describe('ECDH private set intersection over ristretto255', () => {
     expect(reblindPoints(blindSelectors([selector], a), b).equals(reblindPoints(blindSelectors([selector], b), a))).toBe(true);
   });
 
-  it('hashes to the group exactly as RFC 9380 hash_to_ristretto255 (@noble/curves) does, and blinds as its arithmetic does', () => {
-    const DST = new TextEncoder().encode('crosslink-federation-v1_PSI_ristretto255_XMD:SHA-512_R255MAP_RO_');
-    const key = scalarOf(newPsiKey());
+  it('hashes to the group and blinds exactly as an independent build does (libsodium WebAssembly, @noble/curves X25519)', async () => {
+    await libsodium.ready;
+    const DST = Buffer.from('crosslink-federation-v2_PSI_curve25519_XMD:SHA-512_ELL2_RO_');
+    const dstPrime = Buffer.concat([DST, Buffer.from([DST.length])]);
+    const key = newPsiKey();
     for (let i = 0; i < 50; i++) {
       const selector = selectorOf('phone', `+1416${randomBytes(4).readUInt32BE() % 10_000_000}`);
-      const reference = ristretto255_hasher.hashToCurve(new TextEncoder().encode(selector), { DST });
-      expect(Buffer.from(hashedSelector(selector)).toString('hex')).toBe(Buffer.from(reference.toBytes()).toString('hex'));
-      expect(blindSelectors([selector], key).toString('hex')).toBe(Buffer.from(reference.multiply(key).toBytes()).toString('hex'));
+      // RFC 9380 expand_message_xmd, SHA-512, 64 bytes, written out with streaming hashes.
+      const b0 = createHash('sha512').update(Buffer.alloc(128)).update(selector).update(Buffer.from([0, 64, 0])).update(dstPrime).digest();
+      const uniform = createHash('sha512').update(b0).update(Buffer.from([1])).update(dstPrime).digest();
+      // Two Elligator 2 maps added (random-oracle hash_to_curve shape), then the Montgomery u.
+      const edwards = libsodium.crypto_core_ed25519_add(libsodium.crypto_core_ed25519_from_uniform(uniform.subarray(0, 32)), libsodium.crypto_core_ed25519_from_uniform(uniform.subarray(32)));
+      const u = libsodium.crypto_sign_ed25519_pk_to_curve25519(edwards);
+      expect(Buffer.from(u).equals(Buffer.from(ed25519.utils.toMontgomery(edwards)))).toBe(true);
+      expect(Buffer.from(hashedSelector(selector)).toString('hex')).toBe(Buffer.from(u).toString('hex'));
+      expect(blindSelectors([selector], scalarOf(key)).toString('hex')).toBe(Buffer.from(x25519.scalarMult(key, u)).toString('hex'));
     }
   });
 
   it('refuses points that are malformed or the identity', () => {
     const key = scalarOf(newPsiKey());
     expect(() => reblindPoints(Buffer.alloc(31), key)).toThrow(PsiError);
-    expect(() => reblindPoints(Buffer.alloc(32), key)).toThrow(/identity/);
+    expect(() => reblindPoints(Buffer.alloc(32), key)).toThrow(/small order/);
+    // u = 1 is a point of order 4 (on the curve or its twist): a clamped scalar, a multiple of 8, sends it to zero.
+    const one = Buffer.alloc(32);
+    one[0] = 1;
+    expect(() => reblindPoints(one, key)).toThrow(/small order/);
     expect(() => reblindPoints(Buffer.alloc(32, 0xff), key)).toThrow(/not a canonical/);
+    // p = 2^255 − 19 itself is u = 0 written non-canonically.
+    const p = Buffer.alloc(32, 0xff);
+    p[0] = 0xed;
+    p[31] = 0x7f;
+    expect(() => reblindPoints(p, key)).toThrow(/not a canonical/);
+    p[0] = 0xec;
+    expect(() => reblindPoints(p, key)).not.toThrow(/not a canonical/);
     expect(pointCount(Buffer.alloc(64))).toBe(2);
   });
 

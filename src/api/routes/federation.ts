@@ -16,6 +16,7 @@ import {
   openFederationNode,
   parseMessage,
   type FederationNode,
+  type HANDLERS,
   type Received,
 } from '../../federation/index.ts';
 import type { Store } from '../../store/index.ts';
@@ -66,7 +67,7 @@ function nodeLoader(store: Store): () => Promise<FederationNode> {
 /** The endpoints peers call; their refusals are problem+json with the status of the reason (envelope.ts). */
 export async function registerPeerEndpoints(app: FastifyInstance, nodeOf: () => Promise<FederationNode>): Promise<void> {
   const received = new WeakMap<FastifyRequest, Received>();
-  const endpoint = (url: string, type: 'psi.push' | 'hit.notice', summary: string, description: string) =>
+  const endpoint = (url: string, type: keyof typeof HANDLERS, summary: string, description: string) =>
     app.post(
       url,
       {
@@ -92,13 +93,37 @@ export async function registerPeerEndpoints(app: FastifyInstance, nodeOf: () => 
     '/api/federation/psi',
     'psi.push',
     'A peer pushes blinded selectors (private set intersection)',
-    'Body: { points } — base64 of ristretto255 points H(x)^a. Reply: the same points raised to this node’s scalar for the peer, in the same order.',
+    'Body: { version, blinded } — the PSI version (crosslink-psi-v2-x25519) and base64 of X25519 u-coordinates H(x)^a. Reply: the same points raised to this node’s scalar for the peer, in the same order.',
   );
   endpoint(
     '/api/federation/notices',
     'hit.notice',
     'A peer delivers hit notices',
     'Body: { node, notices: [{ reference, tag, agency, contact, case? }] } about matches both nodes found. Refused with 409 while this node has not found a match yet (the peer retries).',
+  );
+  endpoint(
+    '/api/federation/pdq',
+    'pdq.push',
+    'A peer pushes PDQ values its cases share (near matching)',
+    'Body: { hashes } — PDQ values (64 hex digits). Reply: { matches: [{ at, tag, distance }] } — which of them are within distance 31 of a PDQ value this node’s sharing cases hold, never the values.',
+  );
+  endpoint(
+    '/api/federation/deconfliction',
+    'dx.push',
+    'A peer pushes blinded deconfliction registration selectors (private set intersection)',
+    'As /api/federation/psi, for the selectors of target registrations (a domain of their own).',
+  );
+  endpoint(
+    '/api/federation/deconfliction/notices',
+    'dx.notice',
+    'A peer delivers conflict notices: whom to call about a target both nodes registered',
+    'Body: { node, notices: [{ reference, tag, country, contact: { agency, officer?, phone?, email? } }] }. Each becomes a deconfliction alert; refused with 409 while this node has not found the conflict yet.',
+  );
+  endpoint(
+    '/api/federation/hashsets',
+    'hashset.offer',
+    'A peer delivers (a part of) a categorised hash set it shares',
+    'Body: { node, set: { id, name, scheme, entries, part, parts }, vics } — a VICS 2.0 JSON document of hashes and categories. Stored as a hash set of this node with its source node and category scheme.',
   );
 }
 

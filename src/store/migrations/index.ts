@@ -16,6 +16,7 @@ import * as deconfliction from './0010_deconfliction.ts';
 import * as retention from './0011_retention.ts';
 import * as federation from './0012_federation.ts';
 import * as entityRecords from './0013_entity_records.ts';
+import * as federationExchange from './0014_federation_exchange.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_retention': retention,
   '0012_federation': federation,
   '0013_entity_records': entityRecords,
+  '0014_federation_exchange': federationExchange,
 };
 
 export const migrationProvider: MigrationProvider = {
