@@ -29,9 +29,13 @@ const KEPT = new Set(['audit_log', 'case_members', 'cases']);
  * Rows that belong to a case through another table rather than a case column: the condition that
  * picks the case's rows (`$case` is the case id). The table they go through is purged too.
  */
+const ofRegistrations = (caseId: string) => sql`registration_id IN (SELECT id FROM deconfliction_registrations WHERE case_id = ${caseId})`;
+
 const THROUGH: Record<string, (caseId: string) => RawBuilder<unknown>> = {
   source_batches: (caseId) => sql`source_id IN (SELECT id FROM sources WHERE case_id = ${caseId})`,
   match_decisions: (caseId) => sql`entity_a IN (SELECT id FROM entities WHERE case_id = ${caseId}) OR entity_b IN (SELECT id FROM entities WHERE case_id = ${caseId})`,
+  // A case's deconfliction registrations as exchanged with peers (tags, matches, notices sent and received).
+  ...Object.fromEntries(['federation_dx_mine', 'federation_dx_matches', 'federation_dx_sent', 'federation_dx_received'].map((table) => [table, ofRegistrations])),
 };
 
 export interface RetentionChange {

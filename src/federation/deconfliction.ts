@@ -23,9 +23,9 @@ import type { FederationNode } from './node.ts';
 import { newReference } from './notices.ts';
 import { enqueue } from './outbox.ts';
 import type { Peer } from './peers.ts';
-import { blindInParallel, reblindInParallel } from './points.ts';
-import { pointCount, POINT_BYTES, PSI_VERSION, PsiError, selectorOf, shuffled, tagsOf } from './psi.ts';
-import { MAX_PUSH, spendBudget } from './push.ts';
+import { blindInParallel } from './points.ts';
+import { POINT_BYTES, PSI_VERSION, selectorOf, shuffled, tagsOf } from './psi.ts';
+import { reblindPushed } from './push.ts';
 import { federationDb } from './tables.ts';
 import { exchange } from './transport.ts';
 
@@ -199,22 +199,7 @@ async function pushRegistrations(node: FederationNode, peer: Peer, selectors: re
 
 /** Answers a peer's registration push: its points raised to our scalar for it; conflicts found are noticed. */
 export async function answerRegistrations(node: FederationNode, peer: Peer, body: unknown): Promise<DxPushBody> {
-  const { version, blinded } = (body ?? {}) as Partial<DxPushBody>;
-  if (version !== PSI_VERSION || typeof blinded !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(blinded)) {
-    throw new Rejection('invalid-body', `a deconfliction push carries { version: '${PSI_VERSION}', blinded: base64 of 32-byte points }`);
-  }
-  const packed = Buffer.from(blinded, 'base64');
-  let doubled: Buffer;
-  let count: number;
-  try {
-    count = pointCount(packed);
-    if (count === 0 || count > MAX_PUSH) throw new PsiError(`a push carries 1 to ${MAX_PUSH} points, not ${count}`);
-    await spendBudget(node, peer, count);
-    doubled = await reblindInParallel(packed, peer.psiKey);
-  } catch (error) {
-    if (error instanceof PsiError) throw new Rejection('invalid-body', error.message);
-    throw error;
-  }
+  const { count, doubled } = await reblindPushed(node, peer, body, 'deconfliction push');
   const actor = `peer:${peer.name}`;
   const notices = await withPeerLock(node.store.db, peer.id, async (trx) => {
     const conflicts = await recordTheirs(trx, peer.id, tagsOf(doubled));

@@ -102,23 +102,30 @@ export async function spendBudget(node: FederationNode, peer: Peer, count: numbe
   if (spent.rows.length === 0) throw refused();
 }
 
-/** Answers a peer's push: its points raised to our scalar for it, in its order. */
-export async function answerPush(node: FederationNode, peer: Peer, body: unknown): Promise<PushBody> {
-  checkVersion(body, `${peer.name}'s push`);
+/**
+ * A pushed body's points raised to our scalar for the peer, in its order, after its version, its
+ * encoding and the peer's daily budget are checked: the answering half of every PSI exchange
+ * (selectors here, deconfliction registrations in deconfliction.ts).
+ */
+export async function reblindPushed(node: FederationNode, peer: Peer, body: unknown, what: string): Promise<{ count: number; doubled: Buffer }> {
+  checkVersion(body, `${peer.name}'s ${what}`);
   const points = (body as Partial<PushBody>).blinded;
-  if (typeof points !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(points)) throw new Rejection('invalid-body', `a push carries { version: '${PSI_VERSION}', blinded: base64 of 32-byte X25519 u-coordinates }`);
+  if (typeof points !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(points)) throw new Rejection('invalid-body', `a ${what} carries { version: '${PSI_VERSION}', blinded: base64 of 32-byte X25519 u-coordinates }`);
   const packed = Buffer.from(points, 'base64');
-  let count: number;
-  let doubled: Buffer;
   try {
-    count = pointCount(packed);
-    if (count === 0 || count > MAX_PUSH) throw new PsiError(`a push carries 1 to ${MAX_PUSH} points, not ${count}`);
+    const count = pointCount(packed);
+    if (count === 0 || count > MAX_PUSH) throw new PsiError(`a ${what} carries 1 to ${MAX_PUSH} points, not ${count}`);
     await spendBudget(node, peer, count);
-    doubled = await reblindInParallel(packed, peer.psiKey);
+    return { count, doubled: await reblindInParallel(packed, peer.psiKey) };
   } catch (error) {
     if (error instanceof PsiError) throw new Rejection('invalid-body', error.message);
     throw error;
   }
+}
+
+/** Answers a peer's push: its points raised to our scalar for it, in its order. */
+export async function answerPush(node: FederationNode, peer: Peer, body: unknown): Promise<PushBody> {
+  const { count, doubled } = await reblindPushed(node, peer, body, 'push');
   const actor = `peer:${peer.name}`;
   const notices = await withPeerLock(node.store.db, peer.id, async (trx) => {
     const matches = await recordPeerSelectors(trx, peer.id, tagsOf(doubled));

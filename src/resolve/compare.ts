@@ -40,7 +40,7 @@ const STRIDES: number[] = [];
     stride *= FIELDS[FIELD_NAMES[index]!].length + 1;
   }
 }
-/** How many distinct patterns there are (2,400): small enough to weigh each once, in a table. */
+/** How many distinct patterns there are (3,360): small enough to weigh each once, in a table. */
 export const PATTERNS = STRIDES[0]! * (FIELDS[FIELD_NAMES[0]!].length + 1);
 
 export function pattern(comparison: Comparison): number {

@@ -2,7 +2,7 @@
  * Fellegi–Sunter match weights with parameters estimated from the data, the way Splink does:
  * u (how often a level occurs between different people) from random pairs, m (how often between
  * the same person) and the prior by expectation maximisation over the blocked candidate pairs.
- * Pairs are counted by pattern (their vector of levels; 2,400 possible), so EM costs the same for
+ * Pairs are counted by pattern (their vector of levels; 3,360 possible), so EM costs the same for
  * two thousand pairs as for forty million, and every pair of a pattern has the same probability.
  */
 import { BELOW, FIELD_NAMES, FIELDS, levelIn, pattern, PATTERNS, type Comparison, type Field, type Scorer } from './compare.ts';

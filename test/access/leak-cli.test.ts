@@ -68,6 +68,8 @@ const NOT_READS: Record<string, string> = {
   'federation policy': "sets what an own case shares with other nodes (its supervisors)",
   'federation sync': "the node's work with its peers, for administrators",
   'federation serve': "the node's endpoint for peers, for administrators",
+  'federation hashset share': 'offers a hash set to peers, for administrators; hash sets are the node’s, not a case’s',
+  'federation hashset list': 'hash sets sent to and received from peers: names, schemes and counts, no case data',
 };
 
 /** Every command that runs: the leaves, and the groups that have an action of their own (they take options). */
