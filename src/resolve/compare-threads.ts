@@ -62,11 +62,7 @@ function shared<T extends Int32Array | Uint16Array>(array: T, make: (buffer: Sha
   return copy;
 }
 
-/**
- * Fills `patterns[k]` (comparePreparedAbove) for every pair not compared in training, on up to
- * `threads` cores. Returns the patterns: `patterns` itself, or a shared copy of it.
- */
-/** The same on this thread alone. */
+/** comparePairs on this thread alone. */
 export function comparePairsHere(records: PreparedRecords, pairs: CandidatePairs, patterns: Uint16Array, scorer: Scorer, step: number): void {
   compareChunks(jobOf(records, pairs, patterns, scorer, step));
 }
@@ -75,6 +71,10 @@ function jobOf(records: PreparedRecords, pairs: CandidatePairs, patterns: Uint16
   return { records, classes: {}, a: pairs.a, b: pairs.b, patterns: patterns.subarray(0, pairs.count), scorer, step, next: new Int32Array(new SharedArrayBuffer(4)) };
 }
 
+/**
+ * Fills `patterns[k]` (comparePreparedAbove) for every pair not compared in training, on up to
+ * `threads` cores. Returns the patterns: `patterns` itself, or a shared copy of it.
+ */
 export async function comparePairs(
   records: PreparedRecords,
   pairs: CandidatePairs,
