@@ -1,6 +1,6 @@
 /** Shared set-up for the access tests: two agencies with cases and a user in every role, on an owner store. */
-import { addUser, ensureLocalAdmin, grantCase, type Principal } from '../../src/access/index.ts';
-import { addAgency, openCase, type Store } from '../../src/store/index.ts';
+import { actAs, addUser, ensureLocalAdmin, grantCase, type Principal } from '../../src/access/index.ts';
+import { addAgency, openCase, openStore, type Store } from '../../src/store/index.ts';
 
 export interface TwoAgencies {
   owner: Store;
@@ -41,3 +41,25 @@ export async function grant(world: TwoAgencies, caseRef: string, user: Principal
 }
 
 export const acting = (user: Principal) => ({ id: user.id, name: user.name });
+
+/**
+ * Runs `work` with a whole store acting as the user, the way the CLI makes one (for functions that
+ * take a store, such as ingestion). On PostgreSQL a new connection to `serverUrl`; on the embedded
+ * store (one session) the owner's own, given back to the owner afterwards.
+ */
+export async function withActingStore<T>(owner: Store, serverUrl: string | undefined, user: Principal, work: (actingStore: Store) => Promise<T>): Promise<T> {
+  if (owner.driver.kind === 'embedded') {
+    const actingStore = await actAs(owner, acting(user));
+    try {
+      return await work(actingStore);
+    } finally {
+      await owner.driver.pglite.exec(`RESET ROLE; RESET crosslink.user_id`);
+    }
+  }
+  const actingStore = await actAs(await openStore(serverUrl!), acting(user));
+  try {
+    return await work(actingStore);
+  } finally {
+    await actingStore.close();
+  }
+}

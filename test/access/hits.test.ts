@@ -12,14 +12,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actAs, createToken, listHits, raiseMediaHits, raiseSubjectHits, setCaseContact, withUser, type HitNotice, type Principal } from '../../src/access/index.ts';
+import { createToken, listHits, raiseMediaHits, raiseSubjectHits, setCaseContact, withUser, type HitNotice, type Principal } from '../../src/access/index.ts';
 import { ingestSource, type IngestReport } from '../../src/ingest/index.ts';
 import { mediaHits } from '../../src/media/index.ts';
 import { parseQuery, search } from '../../src/search/index.ts';
 import { createSubject, listSubjects, migrateToLatest, openCase, openStore, verifyAudit, type Database, type Store } from '../../src/store/index.ts';
 import { BACKENDS, freshServerDatabase } from '../backends.ts';
 import { parseJson, runCliInProcess } from '../cli.ts';
-import { acting, grant, twoAgencies, type TwoAgencies } from './fixtures.ts';
+import { acting, grant, twoAgencies, withActingStore, type TwoAgencies } from './fixtures.ts';
 
 const secret = Buffer.alloc(32, 9);
 const pdqImages = fileURLToPath(new URL('../../../shared/testdata/pdq/images/', import.meta.url));
@@ -63,24 +63,7 @@ describe.each(BACKENDS)('cross-agency hits on $name', (backend) => {
   let bravoPerson: string;
 
   const as = <T>(user: Principal, work: (db: Kysely<Database>) => Promise<T>) => withUser(store, acting(user), work);
-  /** A whole store acting as the user, the way the CLI makes one (ingestion takes a store). */
-  const asStore = async <T>(user: Principal, work: (actingStore: Store) => Promise<T>): Promise<T> => {
-    if (store.driver.kind === 'embedded') {
-      // PGlite is one session: act, then give the session back to the owner.
-      const actingStore = await actAs(store, acting(user));
-      try {
-        return await work(actingStore);
-      } finally {
-        await store.driver.pglite.exec(`RESET ROLE; RESET crosslink.user_id`);
-      }
-    }
-    const actingStore = await actAs(await openStore(server!.url), acting(user));
-    try {
-      return await work(actingStore);
-    } finally {
-      await actingStore.close();
-    }
-  };
+  const asStore = <T>(user: Principal, work: (actingStore: Store) => Promise<T>) => withActingStore(store, server?.url, user, work);
   const searchAs = (user: Principal, text: string) => as(user, (db) => search(db, parseQuery(text, { region: 'GB', secret })));
 
   beforeAll(async () => {

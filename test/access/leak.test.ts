@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actAs, addUser, ensureLocalAdmin, grantCase, withUser, type Principal } from '../../src/access/index.ts';
+import { addUser, ensureLocalAdmin, grantCase, withUser, type Principal } from '../../src/access/index.ts';
 import { loadProjection, places, similarCases, timeline } from '../../src/analysis/index.ts';
 import { generateWorld, loadWorld, type GroundTruth } from '../../src/demo/index.ts';
 import { parseQuery, search } from '../../src/search/index.ts';
 import { createSubject, latestDecisions, listCases, listSubjects, loadPeople, migrateToLatest, openStore, storeStats, type Database, type Store } from '../../src/store/index.ts';
 import { BACKENDS, freshServerDatabase } from '../backends.ts';
+import { withActingStore } from './fixtures.ts';
 
 const secret = Buffer.alloc(32, 9);
 const dir = mkdtempSync(join(tmpdir(), 'crosslink-leak-'));
@@ -38,24 +39,8 @@ describe.each(BACKENDS)('no leaks on $name', (backend) => {
   let foreign: { ids: string[]; refs: string[] };
   let mixedSubject: string | undefined;
   const asAnalyst = <T>(work: (db: Kysely<Database>) => Promise<T>) => withUser(store, { id: analyst.id, name: analyst.name }, work);
-  /** For the functions that take a whole store (and use its driver directly): a store acting as the analyst, the way the CLI makes one. */
-  const asAnalystStore = async <T>(work: (acting: Store) => Promise<T>): Promise<T> => {
-    if (store.driver.kind === 'embedded') {
-      // PGlite is one session: act, then give the session back to the owner.
-      const acting = await actAs(store, { id: analyst.id, name: analyst.name });
-      try {
-        return await work(acting);
-      } finally {
-        await store.driver.pglite.exec(`RESET ROLE; RESET crosslink.user_id`);
-      }
-    }
-    const acting = await actAs(await openStore(server!.url), { id: analyst.id, name: analyst.name });
-    try {
-      return await work(acting);
-    } finally {
-      await acting.close();
-    }
-  };
+  /** For the functions that take a whole store (and use its driver directly). */
+  const asAnalystStore = <T>(work: (acting: Store) => Promise<T>) => withActingStore(store, server?.url, analyst, work);
   const expectMine = (refs: Iterable<string | null | undefined>, what: string) => {
     for (const ref of refs) if (ref !== null && ref !== undefined) expect(mine.refs.has(ref), `${what}: ${ref} is another agency's case`).toBe(true);
   };

@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actAs, createToken, setCaseContact, withUser, type Principal } from '../../src/access/index.ts';
+import { createToken, setCaseContact, withUser, type Principal } from '../../src/access/index.ts';
 import { buildServer } from '../../src/api/index.ts';
 import { ingestSource } from '../../src/ingest/index.ts';
 import { createSubject, migrateToLatest, openStore, type Store } from '../../src/store/index.ts';
-import { acting, grant, twoAgencies, type TwoAgencies } from '../access/fixtures.ts';
+import { acting, grant, twoAgencies, withActingStore, type TwoAgencies } from '../access/fixtures.ts';
 import { BACKENDS, freshServerDatabase } from '../backends.ts';
 import { openApiChecker, type OpenApiDocument } from './openapi-check.ts';
 
@@ -126,23 +126,7 @@ describe.each(BACKENDS)('hits, deconfliction and identities over HTTP on $name',
     expectNothingOf(answer.body, ALPHA_SIDE, what);
   };
 
-  /** A whole store acting as the user, the way the CLI makes one (ingestion takes a store). */
-  const asStore = async <T,>(user: Principal, work: (actingStore: Store) => Promise<T>): Promise<T> => {
-    if (store.driver.kind === 'embedded') {
-      const actingStore = await actAs(store, acting(user));
-      try {
-        return await work(actingStore);
-      } finally {
-        await store.driver.pglite.exec(`RESET ROLE; RESET crosslink.user_id`);
-      }
-    }
-    const actingStore = await actAs(await openStore(server!.url), acting(user));
-    try {
-      return await work(actingStore);
-    } finally {
-      await actingStore.close();
-    }
-  };
+  const asStore = <T,>(user: Principal, work: (actingStore: Store) => Promise<T>) => withActingStore(store, server?.url, user, work);
 
   beforeAll(async () => {
     server = backend.name === 'postgres' ? await freshServerDatabase() : undefined;

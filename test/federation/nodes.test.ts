@@ -21,6 +21,7 @@ import { hashedSelector } from '../../src/federation/psi.ts';
 import { federationDb } from '../../src/federation/tables.ts';
 import { BACKENDS } from '../backends.ts';
 import { TestNode, meshOf } from './harness.ts';
+import { hitsOn, round, summary } from './helpers.ts';
 
 const P1 = '+14165550123';
 const E1 = 'sam.rowe@example.com';
@@ -31,32 +32,6 @@ const HANDLE = 'dark_falcon77@telegram';
 const CA_CONTACT = { officer: 'Duty desk', phone: '+14165550100', email: 'desk@northbridge.example' };
 const UK_CONTACT = { officer: 'Referrals', phone: '+442079460000', email: 'referrals@kingsbridge.example' };
 const US_CONTACT = { officer: 'Watch commander', phone: '+12025550100', email: 'watch@eastport.example' };
-
-interface HitRow {
-  case: string;
-  selector: string;
-  from: string;
-  notice: Record<string, unknown>;
-}
-
-async function hitsOn(node: TestNode): Promise<HitRow[]> {
-  const rows = await federationDb(node.store.db)
-    .selectFrom('federation_hits as h')
-    .innerJoin('cases as c', 'c.id', 'h.case_id')
-    .innerJoin('identifiers as i', 'i.id', 'h.identifier_id')
-    .innerJoin('federation_peers as p', 'p.id', 'h.peer_id')
-    .select(['c.ref', 'i.type', 'i.value', 'p.name', 'h.notice'])
-    .execute();
-  return rows.map((row) => ({ case: row.ref, selector: `${row.type}:${row.value}`, from: row.name, notice: row.notice }));
-}
-
-const summary = (rows: HitRow[]) => rows.map((row) => `${row.case} ${row.selector} <- ${row.from}`).sort();
-
-async function round(nodes: TestNode[]): Promise<SyncReport[]> {
-  const reports: SyncReport[] = [];
-  for (const node of nodes) reports.push(...(await syncAll(node.node, { actor: 'test' })));
-  return reports;
-}
 
 describe('three nodes on loopback', () => {
   let ca: TestNode;
