@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
+import { hashSetEntryRow } from '../media/hash-set-store.ts';
 import { readVics, writeVics, type HashSetEntry } from '../media/hashsets/index.ts';
 import { UserError } from '../model/index.ts';
 import { appendAudit, appendAuditIn, type Database } from '../store/index.ts';
@@ -206,17 +207,7 @@ export async function receiveHashSet(node: FederationNode, peer: Peer, messageId
       await fed
         .insertInto('hash_set_entries')
         .values(
-          entries.map((entry) => ({
-            set_id: setId,
-            md5: entry.md5 ?? null,
-            sha1: entry.sha1 ?? null,
-            sha256: entry.sha256 ?? null,
-            pdq: entry.pdq ?? null,
-            category: entry.category === undefined ? null : String(entry.category),
-            series: entry.series ?? null,
-            victim_identified: entry.victimIdentified ?? null,
-            offender_identified: entry.offenderIdentified ?? null,
-          })),
+          entries.map((entry) => hashSetEntryRow(setId, entry)),
         )
         .execute();
     }

@@ -12,6 +12,21 @@ import { UserError } from '../model/index.ts';
 import type { Database } from '../store/index.ts';
 import { detectHashSetFormat, readHashSetFile, type HashSetEntry, type HashSetFormat, type HashSetReject } from './hashsets/index.ts';
 
+/** A hash-set entry as a row of `hash_set_entries` (an import here, a set received from a peer in federation). */
+export function hashSetEntryRow(setId: string, entry: HashSetEntry) {
+  return {
+    set_id: setId,
+    md5: entry.md5 ?? null,
+    sha1: entry.sha1 ?? null,
+    sha256: entry.sha256 ?? null,
+    pdq: entry.pdq ?? null,
+    category: entry.category === undefined ? null : String(entry.category),
+    series: entry.series ?? null,
+    victim_identified: entry.victimIdentified ?? null,
+    offender_identified: entry.offenderIdentified ?? null,
+  };
+}
+
 export interface HashSetImport {
   set: string;
   name: string;
@@ -75,17 +90,7 @@ export async function importHashSet(
       await trx
         .insertInto('hash_set_entries')
         .values(
-          batch.map((entry) => ({
-            set_id: set.id,
-            md5: entry.md5 ?? null,
-            sha1: entry.sha1 ?? null,
-            sha256: entry.sha256 ?? null,
-            pdq: entry.pdq ?? null,
-            category: entry.category === undefined ? null : String(entry.category),
-            series: entry.series ?? null,
-            victim_identified: entry.victimIdentified ?? null,
-            offender_identified: entry.offenderIdentified ?? null,
-          })),
+          batch.map((entry) => hashSetEntryRow(set.id, entry)),
         )
         .execute();
       entries += batch.length;
