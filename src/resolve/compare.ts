@@ -109,6 +109,8 @@ export interface PreparedRecords {
   readonly year: Int32Array;
   readonly month: Int32Array;
   readonly day: Int32Array;
+  /** Days since 1970 of each interned date (by its id in `dates`), NaN when it is not a readable yyyy-mm-dd. */
+  readonly dayNumbers: Float64Array;
   /** Identifiers of record i are identifierList[identifierStart[i] .. identifierStart[i + 1]), sorted. */
   readonly identifiers: Interner;
   readonly identifierStart: Int32Array;
@@ -223,6 +225,7 @@ export function prepareRecords(records: readonly PersonRecord[]): PreparedRecord
     year,
     month,
     day,
+    dayNumbers: dayNumbers(dates),
     identifiers,
     identifierStart,
     identifierList: identifierList.subarray(0, listed),
@@ -340,10 +343,6 @@ function dayNumbers(dates: Interner): Float64Array {
   return days;
 }
 
-// The day numbers of the records last compared: made on first need, once per prepared set (and per worker).
-let daysOf: Interner | undefined;
-let days: Float64Array = new Float64Array(0);
-
 /**
  * Dates equal, one typing slip apart (one digit, or day and month swapped), or how far apart:
  * within a month, a year, ten years — the levels Splink gives dates of birth. Different people
@@ -364,11 +363,7 @@ function compareDates(p: PreparedRecords, i: number, j: number): number {
     for (let k = 0; k < textA.length && differing < 2; k++) if (textA.charCodeAt(k) !== textB.charCodeAt(k)) differing++;
     if (differing === 1) return 1;
   }
-  if (daysOf !== p.dates) {
-    daysOf = p.dates;
-    days = dayNumbers(p.dates);
-  }
-  const apart = Math.abs(days[a]! - days[b]!);
+  const apart = Math.abs(p.dayNumbers[a]! - p.dayNumbers[b]!);
   if (apart <= 31) return 2;
   if (apart <= 366) return 3;
   if (apart <= 3_660) return 4;
