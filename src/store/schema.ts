@@ -231,7 +231,8 @@ export interface Database {
     id: Id;
     entity_a: string;
     entity_b: string;
-    verdict: 'confirm' | 'reject';
+    /** `withdrawn`: the analyst took their decision back (migration 0015); the pair counts as undecided. */
+    verdict: 'confirm' | 'reject' | 'withdrawn';
     decided_by: string;
     decided_at: ColumnType<Date, never, never>;
   };

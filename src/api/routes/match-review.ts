@@ -1,8 +1,9 @@
 /**
  * The cross-case match review queue (UI screen 7): pairs of person records in different cases that
  * resolution tied together, least certain first, each with its score, the field comparisons behind
- * it and both records side by side, for an analyst to call same / different (stored through
- * `/api/match-decisions`, which later runs respect) or unsure.
+ * it and both records side by side, for an analyst to call same / different (match decisions, which
+ * later runs respect) or unsure, one pair or a selected batch at a time, and to take a call back
+ * (match-review-decisions.ts).
  *
  * The pairs are what resolution runs store: each member's best pair and that pair's reasons. Pairs
  * below the threshold are not kept by a run, so the queue starts at the threshold and rises.
@@ -16,6 +17,7 @@ import type { ApiContext } from '../context.ts';
 import { forbidden } from '../problem.ts';
 import { arrayOf, nullable, object, paging, problems } from '../schemas.ts';
 import { bareId, entityIdParam } from './entities.ts';
+import { batchBody, decideBatch, decided, decidedBatch, pairKey, unsureMarked, UNSURE, withdrawBatch, withdrawnBatch, type PairDecision } from './match-review-decisions.ts';
 
 type Db = Kysely<Database>;
 type Status = 'open' | 'unsure';
@@ -30,7 +32,7 @@ const ATTRIBUTES = [
 ] as const;
 /** Identifiers shown per record; the rest are counted, never dropped silently. */
 const IDENTIFIERS_SHOWN = 12;
-const UNSURE = 'match.unsure';
+const NO_AUDITORS = 'auditors read and verify the audit log; they do not decide matches';
 
 const idText = { type: 'string', pattern: '^[0-9]+$' };
 const side = object({
@@ -62,12 +64,9 @@ const reviewPage = object({
   ),
 });
 
-/** "low,high": how a pair is named in the audit log (as match decisions store it). */
-const pairKey = (a: string, b: string) => (BigInt(a) < BigInt(b) ? `${a},${b}` : `${b},${a}`);
-
 /** Cross-case pairs as the latest runs left them, undecided, of this status for `actor`, in `caseId` if given. */
 function pairsQuery(actor: string, status: Status, caseId: string | null) {
-  const unsure = sql`EXISTS (SELECT 1 FROM audit_log l WHERE l.actor = ${actor} AND l.action = ${UNSURE} AND l.target = p.a::text || ',' || p.b::text)`;
+  const unsure = unsureMarked(actor, sql`p.a::text || ',' || p.b::text`);
   return sql`
     WITH pairs AS (
       SELECT least(sm.entity_id, sm.reason_with) AS a, greatest(sm.entity_id, sm.reason_with) AS b,
@@ -82,7 +81,7 @@ function pairsQuery(actor: string, status: Status, caseId: string | null) {
     JOIN entities ea ON ea.id = p.a
     JOIN entities eb ON eb.id = p.b
     WHERE ea.case_id <> eb.case_id
-      AND NOT EXISTS (SELECT 1 FROM match_decisions d WHERE d.entity_a = p.a AND d.entity_b = p.b)
+      AND NOT ${decided(sql`p.a`, sql`p.b`)}
       AND ${status === 'unsure' ? unsure : sql`NOT ${unsure}`}
       AND ${caseId === null ? sql`true` : sql`(ea.case_id = ${caseId} OR eb.case_id = ${caseId})`}`;
 }
@@ -179,7 +178,7 @@ export default async function matchReviewRoutes(app: FastifyInstance, ctx: ApiCo
         tags: ['subjects'],
         summary: 'Cross-case match review: pairs of person records in different cases that resolution tied together, least certain first',
         description:
-          'Each pair: both records side by side (case, agency, source, compared properties, identifiers), the probability and the field comparisons. Undecided pairs only; `status=unsure` lists the pairs you marked unsure. Both records must be in cases you may see. Decide with POST /api/match-decisions (same / different) or POST /api/match-review/unsure.',
+          'Each pair: both records side by side (case, agency, source, compared properties, identifiers), the probability and the field comparisons. Undecided pairs only; `status=unsure` lists the pairs you marked unsure. Both records must be in cases you may see. Decide with POST /api/match-review/decisions (one pair or a batch), POST /api/match-decisions or POST /api/match-review/unsure; take a call back with POST /api/match-review/decisions/withdraw.',
         querystring: object(
           {
             status: { type: 'string', enum: ['open', 'unsure'], default: 'open' },
@@ -214,7 +213,7 @@ export default async function matchReviewRoutes(app: FastifyInstance, ctx: ApiCo
       const a = bareId(request.body.a);
       const b = bareId(request.body.b);
       const answer = await ctx.asUser(request, async (db, acting) => {
-        if (acting.user.role === 'auditor') throw forbidden('auditors read and verify the audit log; they do not decide matches');
+        if (acting.user.role === 'auditor') throw forbidden(NO_AUDITORS);
         if (a === b) throw new UserError('a match decision needs two different entities');
         const found = await db.selectFrom('entities').select('id').where('id', 'in', [a, b]).where('kind', '=', 'person').execute();
         if (found.length !== 2) throw new UserError(`no person entity ${found.some((row) => row.id === a) ? b : a} that you may see`, 'not_found');
@@ -223,5 +222,45 @@ export default async function matchReviewRoutes(app: FastifyInstance, ctx: ApiCo
       });
       return reply.code(201).send(answer);
     },
+  );
+
+  app.post<{ Body: { decisions: PairDecision[] } }>(
+    '/api/match-review/decisions',
+    {
+      schema: {
+        tags: ['subjects'],
+        summary: 'Decide a batch of pairs at once: same, different or unsure for each, in your name',
+        description:
+          'All or nothing: if any record is not a person in a case you may see, the answer is 404 and nothing is stored. Same and different are appended as match decisions (the latest on a pair counts, and every later resolution run respects it); unsure marks the pair on your own list. Each pair is audited, with the batch named.',
+        body: batchBody,
+        response: { 201: decidedBatch, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const answer = await ctx.asUser(request, async (db, acting) => {
+        if (acting.user.role === 'auditor') throw forbidden(NO_AUDITORS);
+        return decideBatch(db, acting, request.body.decisions);
+      });
+      return reply.code(201).send(answer);
+    },
+  );
+
+  app.post<{ Body: { decisions: PairDecision[] } }>(
+    '/api/match-review/decisions/withdraw',
+    {
+      schema: {
+        tags: ['subjects'],
+        summary: 'Take back your own calls on a batch of pairs (undo): the pairs return to the queue',
+        description:
+          'Each call named must still stand and be yours: a same / different decision that is still the latest on its pair, an unsure mark you have not taken back. Otherwise 409 and nothing is withdrawn. A withdrawal is appended (history is kept); resolution then treats the pair as undecided. Each pair is audited.',
+        body: batchBody,
+        response: { 200: withdrawnBatch, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      ctx.asUser(request, async (db, acting) => {
+        if (acting.user.role === 'auditor') throw forbidden(NO_AUDITORS);
+        return withdrawBatch(db, acting, request.body.decisions);
+      }),
   );
 }

@@ -173,9 +173,13 @@ export async function recordDecision(db: Kysely<Database>, a: string, b: string,
   await db.insertInto('match_decisions').values({ entity_a: low, entity_b: high, verdict, decided_by: decidedBy }).execute();
 }
 
+/** The decision that counts on each pair: its latest, unless that is a withdrawal (then none). */
 export async function latestDecisions(db: Kysely<Database>): Promise<{ a: string; b: string; verdict: 'confirm' | 'reject' }[]> {
   const rows = await sql<{ entity_a: string; entity_b: string; verdict: 'confirm' | 'reject' }>`
-    SELECT DISTINCT ON (entity_a, entity_b) entity_a, entity_b, verdict FROM match_decisions ORDER BY entity_a, entity_b, id DESC`.execute(db);
+    SELECT entity_a, entity_b, verdict FROM (
+      SELECT DISTINCT ON (entity_a, entity_b) entity_a, entity_b, verdict FROM match_decisions ORDER BY entity_a, entity_b, id DESC
+    ) latest
+    WHERE verdict <> 'withdrawn'`.execute(db);
   return rows.rows.map((row) => ({ a: row.entity_a, b: row.entity_b, verdict: row.verdict }));
 }
 

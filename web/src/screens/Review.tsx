@@ -2,21 +2,22 @@
  * Cross-case match review (UI screen 7): pairs of person records from two cases that resolution
  * tied together, least certain first, with the score, the fields that matched and both records side
  * by side. Y / N / U decide same / different / unsure (as Aleph's xref hotkeys) and focus moves on to
- * the next pair; J / K or the arrows step. Pivot by case and switch to your unsure list on the left.
+ * the next pair; J / K or the arrows step. X, Shift+click or a checkbox selects pairs, and
+ * Shift+Y / N / U (or the selection bar) gives every selected pair that call in one request. Z takes
+ * back the last call or batch, and the pairs return. Pivot by case and switch to your unsure list on the left.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, post, query } from '../api.ts';
+import { ApiError, query } from '../api.ts';
 import { Empty, Loading, Problem } from '../components/common.tsx';
 import { ReasonFields } from '../components/MatchReasons.tsx';
 import { useFetch, useTitle } from '../hooks.ts';
 import { caseUrl, entityUrl, Link, navigate, useLocation } from '../router.tsx';
-import type { ReviewPage, ReviewPair, ReviewSide } from '../types.ts';
-
-type Verdict = 'confirm' | 'reject' | 'unsure';
+import type { ReviewDecision, ReviewPage, ReviewPair, ReviewSide } from '../types.ts';
+import { CONFIRM_ABOVE, ConfirmBatch, DECISION_WORDS, SelectionBar, stepLabel, storeCalls, UndoButton, withdrawCalls, type CallStep } from './ReviewBatch.tsx';
 
 const PAGE = 25;
-const VERDICT_OF_KEY: Record<string, Verdict> = { y: 'confirm', n: 'reject', u: 'unsure' };
-const VERDICT_WORDS: Record<Verdict, string> = { confirm: 'Same person', reject: 'Different people', unsure: 'Unsure' };
+const DECISION_OF_KEY: Record<string, ReviewDecision> = { y: 'same', n: 'different', u: 'unsure' };
+const KEY_OF_DECISION: Record<ReviewDecision, string> = { same: 'Y', different: 'N', unsure: 'U' };
 
 const pairId = (pair: ReviewPair) => `${pair.a.entity}-${pair.b.entity}`;
 const percent = (probability: number) => `${(probability * 100).toFixed(1)}%`;
@@ -117,9 +118,16 @@ function Comparison({ pair }: { pair: ReviewPair }) {
 function KeyLegend() {
   return (
     <p className="legend small" aria-label="Keys">
-      <kbd>Y</kbd> same person · <kbd>N</kbd> different people · <kbd>U</kbd> unsure · <kbd>J</kbd>/<kbd>↓</kbd> next · <kbd>K</kbd>/<kbd>↑</kbd> previous
+      <kbd>Y</kbd> same person · <kbd>N</kbd> different people · <kbd>U</kbd> unsure · <kbd>J</kbd>/<kbd>↓</kbd> next · <kbd>K</kbd>/<kbd>↑</kbd> previous · <kbd>X</kbd> or
+      Shift+click select · <kbd>Shift</kbd>+<kbd>Y</kbd>/<kbd>N</kbd>/<kbd>U</kbd> for every selected pair · <kbd>Esc</kbd> clear selection · <kbd>Z</kbd> undo
     </p>
   );
+}
+
+/** Where focus goes when `removed` leave the list: the pair it was on, or the one that takes its place. */
+function focusAfter(pairs: readonly ReviewPair[], focused: number, removed: ReadonlySet<string>): number {
+  const before = pairs.slice(0, focused).filter((pair) => removed.has(pairId(pair))).length;
+  return Math.max(0, Math.min(focused - before, pairs.length - removed.size - 1));
 }
 
 export function ReviewScreen() {
@@ -131,21 +139,41 @@ export function ReviewScreen() {
   const answer = useFetch<ReviewPage>(`/api/match-review${query({ case: caseRef, status: status === 'open' ? undefined : status, limit: PAGE, offset })}`);
   // Decided pairs leave the list at once; the page is read again when it runs out.
   const [decided, setDecided] = useState<ReadonlySet<string>>(new Set());
+  // Pairs ticked for a batch call: on this page only, so a batch never reaches pairs out of sight.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // What Z takes back, latest last: every call made on this screen, one step per request.
+  const [undoable, setUndoable] = useState<readonly CallStep[]>([]);
+  const [confirming, setConfirming] = useState<CallStep>();
   const [focused, setFocused] = useState(0);
   const [busy, setBusy] = useState(false);
   const [announcement, setAnnouncement] = useState('');
-  const [failure, setFailure] = useState<ApiError>();
+  const [failure, setFailure] = useState<{ error: ApiError; what: string }>();
   const rows = useRef(new Map<string, HTMLLIElement>());
   const focusWanted = useRef(false);
+  // Undo puts pairs back where they were: focus goes to the first of them once the list shows it.
+  const focusPair = useRef<string | undefined>(undefined);
 
   useEffect(() => {
     setDecided(new Set());
+    setSelected(new Set());
     setFocused(0);
   }, [answer.data]);
 
   const pairs = useMemo(() => (answer.data?.items ?? []).filter((pair) => !decided.has(pairId(pair))), [answer.data, decided]);
   const current = pairs[Math.min(focused, pairs.length - 1)];
   const left = answer.data ? answer.data.total - decided.size : 0;
+  const chosen = useMemo(() => pairs.filter((pair) => selected.has(pairId(pair))), [pairs, selected]);
+  // On the unsure list every pair is unsure already.
+  const decisions: readonly ReviewDecision[] = status === 'unsure' ? ['same', 'different'] : ['same', 'different', 'unsure'];
+
+  useEffect(() => {
+    if (focusPair.current === undefined) return;
+    const index = pairs.findIndex((pair) => pairId(pair) === focusPair.current);
+    if (index < 0) return;
+    focusPair.current = undefined;
+    focusWanted.current = true;
+    setFocused(index);
+  }, [pairs]);
 
   // Keyboard focus follows the current pair, but only after a key or a click asked for it (not on load).
   useEffect(() => {
@@ -161,50 +189,109 @@ export function ReviewScreen() {
     [pairs.length],
   );
 
-  const decide = useCallback(
-    async (verdict: Verdict) => {
-      if (!current || busy) return;
+  const toggle = useCallback((pair: ReviewPair) => {
+    setSelected((previous) => {
+      const next = new Set(previous);
+      if (!next.delete(pairId(pair))) next.add(pairId(pair));
+      return next;
+    });
+  }, []);
+
+  const fail = (error: unknown, what: string) => setFailure({ error: error instanceof ApiError ? error : new ApiError(0, String(error)), what });
+
+  /** Stores one call on every pair of `call` in one request; they leave the list and become the step Z takes back. */
+  const send = useCallback(
+    async (call: CallStep) => {
+      if (busy || call.pairs.length === 0) return;
       setBusy(true);
       setFailure(undefined);
       try {
-        if (verdict === 'unsure') await post('/api/match-review/unsure', { a: current.a.entity, b: current.b.entity });
-        else await post('/api/match-decisions', { a: current.a.entity, b: current.b.entity, verdict });
+        await storeCalls(call);
+        const gone = new Set(call.pairs.map(pairId));
         focusWanted.current = true;
-        setDecided((previous) => new Set(previous).add(pairId(current)));
-        // The list closes up, so the same index now holds the next pair.
-        setFocused((index) => Math.min(index, Math.max(0, pairs.length - 2)));
-        setAnnouncement(`${VERDICT_WORDS[verdict]}: ${current.a.label} and ${current.b.label}. ${Math.max(0, left - 1)} left.`);
-        if (pairs.length === 1) answer.reload();
+        setDecided((previous) => new Set([...previous, ...gone]));
+        setSelected((previous) => new Set([...previous].filter((id) => !gone.has(id))));
+        setFocused((index) => focusAfter(pairs, Math.min(index, pairs.length - 1), gone));
+        setUndoable((previous) => [...previous, call]);
+        const remaining = Math.max(0, left - call.pairs.length);
+        const [only] = call.pairs;
+        setAnnouncement(call.pairs.length === 1 && only ? `${DECISION_WORDS[call.decision]}: ${only.a.label} and ${only.b.label}. ${remaining} left.` : `${DECISION_WORDS[call.decision]}: ${call.pairs.length} pairs. ${remaining} left.`);
+        if (gone.size >= pairs.length) answer.reload();
       } catch (error) {
-        setFailure(error instanceof ApiError ? error : new ApiError(0, String(error)));
+        fail(error, 'store the decision');
       } finally {
         setBusy(false);
       }
     },
-    [current, busy, pairs.length, left, answer],
+    [busy, pairs, left, answer],
   );
+
+  const decideSelected = useCallback(
+    (decision: ReviewDecision) => {
+      if (!decisions.includes(decision)) {
+        setAnnouncement('These pairs are on your unsure list already.');
+        return;
+      }
+      if (chosen.length === 0) {
+        setAnnouncement('Nothing selected: select pairs with X, Shift+click or their checkboxes first.');
+        return;
+      }
+      const call = { decision, pairs: chosen };
+      if (chosen.length > CONFIRM_ABOVE) setConfirming(call);
+      else void send(call);
+    },
+    [chosen, decisions, send],
+  );
+
+  const undo = useCallback(async () => {
+    const last = undoable[undoable.length - 1];
+    if (!last || busy) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      await withdrawCalls(last);
+      setUndoable((previous) => previous.slice(0, -1));
+      const back = new Set(last.pairs.map(pairId));
+      const onThisPage = new Set((answer.data?.items ?? []).map(pairId));
+      focusPair.current = pairId(last.pairs[0]!);
+      // Pairs decided on this page come back in place; from elsewhere, the page is read again.
+      if ([...back].every((id) => onThisPage.has(id) && decided.has(id))) setDecided((previous) => new Set([...previous].filter((id) => !back.has(id))));
+      else answer.reload();
+      setAnnouncement(`Undone: ${stepLabel(last)}. ${last.pairs.length === 1 ? 'The pair is' : `${last.pairs.length} pairs are`} back in the queue.`);
+    } catch (error) {
+      // Decided again since (409), or out of sight now (404): this step can never be taken back.
+      if (error instanceof ApiError && (error.status === 409 || error.status === 404)) setUndoable((previous) => previous.slice(0, -1));
+      fail(error, 'undo');
+    } finally {
+      setBusy(false);
+    }
+  }, [undoable, busy, answer, decided]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.ctrlKey || event.metaKey || event.altKey || confirming) return;
       const target = event.target as HTMLElement;
-      if (target.closest('input, textarea, select, [contenteditable], dialog')) return;
+      // Keys typed into a field are the field's; a ticked checkbox leaves the keys to the screen.
+      if (target.closest('input:not([type="checkbox"]), textarea, select, [contenteditable], dialog')) return;
       const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-      const verdict = VERDICT_OF_KEY[key];
-      if (verdict && !event.shiftKey) {
-        event.preventDefault();
-        void decide(verdict);
-      } else if (key === 'j' || key === 'ArrowDown') {
-        event.preventDefault();
-        step(1);
-      } else if (key === 'k' || key === 'ArrowUp') {
-        event.preventDefault();
-        step(-1);
-      }
+      const decision = DECISION_OF_KEY[key];
+      let handled = true;
+      if (decision && event.shiftKey) decideSelected(decision);
+      else if (decision) {
+        if (!current) handled = false;
+        else if (decisions.includes(decision)) void send({ decision, pairs: [current] });
+        else setAnnouncement('This pair is on your unsure list already.');
+      } else if (key === 'x' && current) toggle(current);
+      else if (key === 'z' && !event.shiftKey) void undo();
+      else if (key === 'Escape' && selected.size > 0) setSelected(new Set());
+      else if (key === 'j' || key === 'ArrowDown') step(1);
+      else if (key === 'k' || key === 'ArrowUp') step(-1);
+      else handled = false;
+      if (handled) event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [decide, step]);
+  }, [confirming, current, decisions, decideSelected, send, toggle, undo, selected.size, step]);
 
   const pivot = (changes: Record<string, string | undefined>) => {
     const next = { case: caseRef, status: status === 'open' ? undefined : status, ...changes };
@@ -216,6 +303,7 @@ export function ReviewScreen() {
     <div className="review">
       <div className="title-row">
         <h1>Cross-case match review</h1>
+        <UndoButton step={undoable[undoable.length - 1]} busy={busy} onUndo={() => void undo()} />
       </div>
       <p className="muted">
         Person records in two different cases that resolution tied together, least certain first
@@ -227,7 +315,17 @@ export function ReviewScreen() {
         {announcement}
       </p>
       <Problem error={answer.error} what="load the pairs to review" />
-      <Problem error={failure} what="store the decision" />
+      <Problem error={failure?.error} what={failure?.what} />
+      {confirming && (
+        <ConfirmBatch
+          step={confirming}
+          onConfirm={() => {
+            setConfirming(undefined);
+            void send(confirming);
+          }}
+          onCancel={() => setConfirming(undefined)}
+        />
+      )}
       <div className="review-layout">
         <nav className="panel review-pivot" aria-label="Pivot">
           <h2>Show</h2>
@@ -274,27 +372,51 @@ export function ReviewScreen() {
               {offset > 0 ? ` (from ${offset + 1})` : ''}
             </p>
           )}
+          {page && (
+            <SelectionBar
+              selected={chosen.length}
+              onPage={pairs.length}
+              decisions={decisions}
+              busy={busy}
+              onSelectAll={(all) => setSelected(all ? new Set(pairs.map(pairId)) : new Set())}
+              onDecide={decideSelected}
+              onClear={() => setSelected(new Set())}
+            />
+          )}
           {page && pairs.length === 0 && !answer.loading && <Empty>Nothing to review here.</Empty>}
           <ol className="review-pairs" role="listbox" aria-label="Pairs to review" aria-activedescendant={current ? `pair-${pairId(current)}` : undefined}>
             {pairs.map((pair, index) => {
-              const selected = pair === current;
+              const isCurrent = pair === current;
+              const ticked = selected.has(pairId(pair));
               return (
                 <li
                   key={pairId(pair)}
                   id={`pair-${pairId(pair)}`}
                   role="option"
-                  aria-selected={selected}
-                  tabIndex={selected ? 0 : -1}
+                  aria-selected={isCurrent}
+                  aria-checked={ticked}
+                  tabIndex={isCurrent ? 0 : -1}
                   data-pair={pairId(pair)}
                   ref={(element) => {
                     if (element) rows.current.set(pairId(pair), element);
                     else rows.current.delete(pairId(pair));
                   }}
-                  onClick={() => {
+                  // Shift+click selects; keep the browser from selecting text as well.
+                  onMouseDown={(event) => event.shiftKey && event.preventDefault()}
+                  onClick={(event) => {
                     focusWanted.current = true;
                     setFocused(index);
+                    if (event.shiftKey) toggle(pair);
                   }}
                 >
+                  <input
+                    type="checkbox"
+                    tabIndex={-1}
+                    checked={ticked}
+                    aria-label={`Select ${pair.a.label} ↔ ${pair.b.label}`}
+                    onClick={(event) => event.stopPropagation()}
+                    onChange={() => toggle(pair)}
+                  />{' '}
                   <span className="score">{percent(pair.probability)}</span> {pair.a.label} <span className="muted">({pair.a.case})</span> ↔ {pair.b.label}{' '}
                   <span className="muted">({pair.b.case})</span>
                 </li>
@@ -316,15 +438,11 @@ export function ReviewScreen() {
             <ReasonFields reason={{ fields: current.fields }} />
             <Comparison pair={current} />
             <div className="decision-buttons" role="group" aria-label="Decision">
-              <button type="button" disabled={busy} onClick={() => void decide('confirm')}>
-                <kbd>Y</kbd> Same person
-              </button>
-              <button type="button" disabled={busy} onClick={() => void decide('reject')}>
-                <kbd>N</kbd> Different people
-              </button>
-              <button type="button" disabled={busy} onClick={() => void decide('unsure')}>
-                <kbd>U</kbd> Unsure
-              </button>
+              {decisions.map((decision) => (
+                <button key={decision} type="button" disabled={busy} onClick={() => void send({ decision, pairs: [current] })}>
+                  <kbd>{KEY_OF_DECISION[decision]}</kbd> {DECISION_WORDS[decision]}
+                </button>
+              ))}
             </div>
           </section>
         )}
