@@ -290,6 +290,45 @@ describe('the web app in Chromium', () => {
     }
   });
 
+  it("opens a chat source from the case's sources: messages threaded by room, identifiers as chips that open the entity holding them", async () => {
+    // A message on the first page of a chat source that names, in its text, an identifier some
+    // entity of the case holds in its own right (a sender's phone, an account's handle).
+    const PAGE = 100;
+    const found = await sql<{ source_id: string; ref: string; record: string; identifier: string; case_id: string; shown: string }>`
+      WITH ranked AS (SELECT r.id, r.source_id, r.case_id, r.kind, row_number() OVER (PARTITION BY r.source_id ORDER BY r.line NULLS LAST, r.id) AS n FROM records r)
+      SELECT r.source_id::text, c.ref, r.id::text AS record, i.id::text AS identifier, r.case_id::text, coalesce(i.display, i.value) AS shown
+      FROM ranked r JOIN mentions m ON m.record_id = r.id AND m.role = 'in_text' JOIN identifiers i ON i.id = m.identifier_id JOIN cases c ON c.id = r.case_id
+      WHERE r.n <= ${PAGE} AND r.kind = 'message' AND i.type IN ('phone', 'email', 'handle')
+        AND EXISTS (SELECT 1 FROM mentions o WHERE o.identifier_id = m.identifier_id AND o.case_id = m.case_id AND o.role <> 'in_text' AND o.entity_id IS NOT NULL)
+      ORDER BY r.source_id, r.n LIMIT 1`.execute(world.store.db);
+    const target = found.rows[0]!;
+    const holders = await sql<{ entity_id: string }>`
+      SELECT DISTINCT entity_id::text FROM mentions WHERE identifier_id = ${target.identifier} AND case_id = ${target.case_id} AND role <> 'in_text' AND entity_id IS NOT NULL`.execute(world.store.db);
+    const firstPage = await sql<{ room: string | null; n: string }>`
+      SELECT (SELECT label FROM entities WHERE id = p.room_id) AS room, count(*) OVER () AS n
+      FROM (SELECT room_id FROM records WHERE source_id = ${target.source_id} ORDER BY line NULLS LAST, id LIMIT ${PAGE}) p`.execute(world.store.db);
+    const rooms = [...new Set(firstPage.rows.map((row) => row.room))];
+
+    await page.goto(`${world.url}/cases/${encodeURIComponent(target.ref)}`);
+    await page.getByRole('heading', { name: 'Sources and chain of custody' }).waitFor();
+    await page.locator(`table.sources a[href="/cases/${encodeURIComponent(target.ref)}/sources/${target.source_id}"]`).click();
+    const lines = page.locator('section.thread .chat-line');
+    await expect.poll(() => lines.count(), { timeout: 30_000 }).toBe(firstPage.rows.length);
+    // One thread per room of the page, titled with the room's name; every line has its writer's marker (shape and colour).
+    expect((await page.locator('section.thread .thread-title a').allTextContents()).sort()).toEqual(rooms.map(String).sort());
+    expect(await page.locator('section.thread .chat-line:not(.room-event) .chat-meta svg.marker').count()).toBe(await page.locator('section.thread .chat-line:not(.room-event)').count());
+    await expect.poll(() => page.locator('.id-chip').count()).toBeGreaterThan(0);
+    const chip = page.locator(`.chat-line[data-record="${target.record}"] .id-chip[data-identifier="i${target.identifier}"]`).first();
+    await chip.scrollIntoViewIfNeeded();
+    await screenshot(page, '12-evidence-chat');
+
+    await chip.click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/entities\/\d+$/);
+    expect(holders.rows.map((row) => row.entity_id)).toContain(new URL(page.url()).pathname.split('/').pop());
+    await page.getByRole('heading', { name: 'Identifiers' }).waitFor();
+    await expect.poll(() => page.locator('.identifiers').textContent()).toContain(target.shown);
+  });
+
   it('raised no script errors on any screen', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { AuditScreen } from './screens/Audit.tsx';
 import { CaseScreen } from './screens/Case.tsx';
 import { DeconflictionScreen } from './screens/Deconfliction.tsx';
 import { EntityScreen } from './screens/Entity.tsx';
+import { EvidenceScreen } from './screens/Evidence.tsx';
 import { HomeScreen } from './screens/Home.tsx';
 import { IdentitiesScreen } from './screens/Identities.tsx';
 import { NotFound } from './screens/NotFound.tsx';
@@ -75,6 +76,7 @@ function Screen() {
   if (path === '/deconfliction') return <DeconflictionScreen />;
   if (path === '/identities') return <IdentitiesScreen />;
   if ((params = match('/cases/:ref', path))) return <CaseScreen caseRef={params.ref!} tab="sources" />;
+  if ((params = match('/cases/:ref/sources/:id', path))) return <EvidenceScreen caseRef={params.ref!} sourceId={params.id!} />;
   if ((params = match('/cases/:ref/:tab', path))) return <CaseScreen caseRef={params.ref!} tab={params.tab!} />;
   if ((params = match('/entities/:id', path))) return <EntityScreen id={params.id!} />;
   if ((params = match('/subjects/:id', path))) return <SubjectScreen id={params.id!} />;

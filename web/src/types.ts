@@ -387,3 +387,99 @@ export interface ReviewPage {
   cases: { ref: string; agency: string; pairs: number }[];
   items: ReviewPair[];
 }
+
+/** api/routes/records.ts: an entity that took part in a record (e<id>). */
+export interface RecordParty {
+  id: string;
+  kind: string;
+  label: string;
+}
+
+/** api/routes/records.ts RecordIdentifier: `entity` is the entity of the case that holds it in its own right. */
+export interface RecordIdentifier {
+  id: string;
+  type: string;
+  value: string;
+  display: string | null;
+  role: string | null;
+  entity: string | null;
+}
+
+/** api/routes/records.ts RecordSummary */
+export interface RecordSummary {
+  id: string;
+  kind: string;
+  occurredAt: string | null;
+  actor: string | null;
+  /** The first 500 characters; `truncated` says when there is more (GET /api/records/:id). */
+  text: string | null;
+  truncated: boolean;
+  props: Record<string, unknown>;
+  parties: { actor: RecordParty | null; target: RecordParty | null; room: RecordParty | null };
+  identifiers: RecordIdentifier[];
+  source: { id: string; file: string; line: number | null };
+}
+
+/** api/routes/records.ts RecordPage */
+export interface RecordPage {
+  case: string;
+  total: number;
+  limit: number;
+  offset: number;
+  sort: string;
+  desc: boolean;
+  items: RecordSummary[];
+}
+
+/** api/routes/records.ts RecordView */
+export interface RecordView {
+  id: string;
+  kind: string;
+  key: string;
+  case: string;
+  agency: string;
+  occurredAt: string | null;
+  text: string | null;
+  props: Record<string, unknown>;
+  source: { id: string; file: string; line: number | null };
+  actor: RecordParty | null;
+  target: RecordParty | null;
+  room: RecordParty | null;
+  identifiers: RecordIdentifier[];
+  supersedes: string | null;
+  superseded: boolean;
+}
+
+/** api/routes/records.ts SourceOverview */
+export interface SourceOverview {
+  case: string;
+  source: { id: string; file: string; format: string; status: string };
+  records: number;
+  kinds: { kind: string; records: number }[];
+  rooms: { total: number; items: { room: RecordParty | null; records: number; first: string | null; last: string | null }[] };
+  participants: { total: number; items: { entity: RecordParty; records: number }[] };
+}
+
+/** A call on a review pair (api/routes/match-review-decisions.ts): same / different are match decisions, unsure a mark of your own. */
+export type ReviewDecision = 'same' | 'different' | 'unsure';
+
+/** One pair and the call on it, as POST /api/match-review/decisions and .../withdraw take and answer them. */
+export interface ReviewCall {
+  a: string;
+  b: string;
+  decision: ReviewDecision;
+}
+
+/** POST /api/match-review/decisions: the batch stored, named in the audit log. */
+export interface ReviewBatch {
+  batch: string;
+  decidedBy: string;
+  decisions: ReviewCall[];
+}
+
+/** POST /api/match-review/decisions/withdraw: the calls taken back. */
+export interface ReviewWithdrawal {
+  batch: string;
+  withdrawnBy: string;
+  decisions: ReviewCall[];
+}

@@ -10,6 +10,7 @@ import { MatchReasons } from '../components/MatchReasons.tsx';
 import { useFetch, useTitle } from '../hooks.ts';
 import { caseUrl, chartUrl, entityUrl, Link, subjectUrl } from '../router.tsx';
 import type { MatchReason, Subject } from '../types.ts';
+import { evidenceUrl } from './Evidence.tsx';
 import { TimelineTab } from './Timeline.tsx';
 
 type Row = Record<string, unknown>;
@@ -34,6 +35,19 @@ function Provenance({ row }: { row: Row }) {
       {file}
       {line ? `:${line}` : ''}
     </span>
+  );
+}
+
+/** A record's `file:line`, opening the record where it lies in its source when the API says which source. */
+function RecordProvenance({ record, caseRef }: { record: Row; caseRef: string | undefined }) {
+  const source = (record.source && typeof record.source === 'object' ? record.source : {}) as Row;
+  const sourceId = str(source, 'id');
+  const recordId = str(record, 'id');
+  if (!caseRef || !sourceId || !recordId) return <Provenance row={record} />;
+  return (
+    <Link to={evidenceUrl(caseRef, sourceId, { record: recordId })} title="Open it where it lies in its source">
+      <Provenance row={record} />
+    </Link>
   );
 }
 
@@ -252,7 +266,7 @@ export function EntityScreen({ id }: { id: string }) {
                 <li key={str(record, 'id') ?? index}>
                   <span className={`kind-badge kind-${str(record, 'kind') ?? ''}`}>{kindLabel(str(record, 'kind') ?? 'record')}</span>{' '}
                   <When at={str(record, 'occurredAt', 'at')} /> {str(record, 'role') && <span className="muted small">as {str(record, 'role')} </span>}
-                  <span className="wrap">{str(record, 'text', 'snippet') ?? ''}</span> <Provenance row={record} />
+                  <span className="wrap">{str(record, 'text', 'snippet') ?? ''}</span> <RecordProvenance record={record} caseRef={caseRef} />
                 </li>
               ))}
             </ol>

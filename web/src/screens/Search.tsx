@@ -10,6 +10,7 @@ import { HitNotices } from '../components/HitNotices.tsx';
 import { useFetch, useTitle } from '../hooks.ts';
 import { caseUrl, chartUrl, entityUrl, Link, navigate, useLocation } from '../router.tsx';
 import type { CaseSummary, SearchResult } from '../types.ts';
+import { evidenceUrl } from './Evidence.tsx';
 
 const LIMIT = 20;
 const RECORD_KINDS = ['message', 'transaction', 'arrest', 'sighting', 'media'];
@@ -156,8 +157,10 @@ export function SearchScreen() {
                         <Snippet text={hit.snippet} />
                       </p>
                       <div className="muted small provenance">
-                        {hit.source.file}
-                        {hit.source.line !== null ? `:${hit.source.line}` : ''}
+                        <Link to={evidenceUrl(hit.case, hit.source.id, { record: hit.id, q })} title="Open it where it lies in its source, the words marked">
+                          {hit.source.file}
+                          {hit.source.line !== null ? `:${hit.source.line}` : ''}
+                        </Link>
                       </div>
                     </li>
                   ))}

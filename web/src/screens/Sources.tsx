@@ -6,7 +6,9 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, get, listOf, query, totalOf, upload } from '../api.ts';
 import { bytes, Empty, Hash, Loading, Pager, Problem, When } from '../components/common.tsx';
 import { useFetch, useServerEvents, type Loaded } from '../hooks.ts';
+import { Link } from '../router.tsx';
 import type { CaseDetail, Job, RejectView, SourceView } from '../types.ts';
+import { evidenceUrl } from './Evidence.tsx';
 
 /** The first of several names a field may have (the API is young; older and newer names both work). */
 function pick<T>(value: Record<string, unknown>, ...keys: string[]): T | undefined {
@@ -244,6 +246,9 @@ export function SourcesTab({ caseRef, detail }: { caseRef: string; detail: Loade
                   <th scope="col" className="num">
                     Rejects
                   </th>
+                  <th scope="col">
+                    <span className="visually-hidden">Evidence viewer</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -278,6 +283,11 @@ export function SourcesTab({ caseRef, detail }: { caseRef: string; detail: Loade
                             0
                           </button>
                         )}
+                      </td>
+                      <td>
+                        <Link to={evidenceUrl(caseRef, String(source.id))} aria-label={`Open ${sourceName(source)} in the evidence viewer`}>
+                          Open
+                        </Link>
                       </td>
                     </tr>
                   );
