@@ -13,6 +13,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { UserError } from '../model/index.ts';
 import { acquireDirectoryLock, type DirectoryLock } from './lock.ts';
+import { preparingPool } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 export const DEFAULT_EMBEDDED_LOCATION = './.crosslink/db';
@@ -86,7 +87,7 @@ async function openServer(url: string, actingAs?: ActingUser): Promise<Store> {
     await pool.end().catch(() => undefined);
     throw new UserError(`cannot connect to PostgreSQL at ${redactUrl(url)}: ${describe(error)}`, 'unavailable');
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   const store: Store = { db, backend: 'postgres', driver: { kind: 'postgres', pool }, location: redactUrl(url), actingAs, close: () => db.destroy() };
   serverUrls.set(store, url);
   return store;

@@ -17,6 +17,9 @@ import * as retention from './0011_retention.ts';
 import * as federation from './0012_federation.ts';
 import * as entityRecords from './0013_entity_records.ts';
 import * as federationExchange from './0014_federation_exchange.ts';
+import * as decisionWithdrawal from './0015_decision_withdrawal.ts';
+import * as visibleCasesPlpgsql from './0016_visible_cases_plpgsql.ts';
+import * as recordsSourceLine from './0017_records_source_line.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -33,6 +36,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_federation': federation,
   '0013_entity_records': entityRecords,
   '0014_federation_exchange': federationExchange,
+  '0015_decision_withdrawal': decisionWithdrawal,
+  '0016_visible_cases_plpgsql': visibleCasesPlpgsql,
+  '0017_records_source_line': recordsSourceLine,
 };
 
 export const migrationProvider: MigrationProvider = {
