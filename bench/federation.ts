@@ -1,27 +1,27 @@
 /**
  * Federation: private set intersection of two nodes' selectors over loopback, end to end — two
- * stores, two peer endpoints, signed HTTP messages, ECDH over X25519 (PSI version 2) — then an incremental
- * sync of a day's new selectors, timed until their hits are stored on both nodes.
+ * nodes, each in its own process with its own store and peer endpoint (bench/lib/federation-node.ts),
+ * signed HTTP messages, ECDH over X25519 (PSI version 2) — then an incremental sync of a day's new
+ * selectors, timed until their hits are stored on both nodes.
  *
  *   npm run bench -- federation [--size 1000000] [--overlap 0.1] [--delta SIZE/10] [--batch 5000] [--backend embedded|postgres]
  *
- * "Point operations" are what the protocol spends its time on: per selector pushed, one
- * hash-to-curve and one scalar multiplication on the pushing node, one check and one scalar
- * multiplication on the answering node. Pushes are pipelined (sync.ts): the next batch is blinded
- * while the last is answered and stored. `--backend postgres` runs both nodes on the local server. The peer it is measured against is the same work done in
- * one process without a network or a store (the first table).
+ * Both nodes sync at the same time, round after round until a round moves nothing, as two
+ * deployments on their own schedules do. "Point operations" are what the protocol spends its time
+ * on: per selector pushed, one hash-to-curve and one scalar multiplication on the pushing node, one
+ * check and one scalar multiplication on the answering node. Pushes are pipelined (sync.ts): the
+ * next batch is blinded while the last is answered and stored. `--backend postgres` runs both
+ * nodes on the local server. The peer it is measured against is the same work done in one process
+ * without a network or a store (the first table).
  */
-import { randomBytes } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { sql } from 'kysely';
-import { buildPeerServer } from '../src/api/routes/federation.ts';
-import { addPeer, openFederationNode, syncAll, type FederationNode } from '../src/federation/index.ts';
+import { fileURLToPath } from 'node:url';
+import type { SyncReport } from '../src/federation/index.ts';
 import { blindSelectors, newPsiKey, reblindPoints, scalarOf } from '../src/federation/psi.ts';
-import { federationDb } from '../src/federation/tables.ts';
-import { addAgency, appendMentions, ensureEntity, internIdentifiers, migrateToLatest, openCase, registerSource, type Store } from '../src/store/index.ts';
-import { arg, openBenchStore } from './lib/common.ts';
+import { arg } from './lib/common.ts';
+import type { Request } from './lib/federation-node.ts';
 
 const args = process.argv.slice(2);
 const size = Number(arg(args, '--size', '1000000'));
@@ -33,38 +33,35 @@ const backend = arg(args, '--backend', 'embedded') as 'embedded' | 'postgres';
 const seconds = (from: number) => (performance.now() - from) / 1000;
 const rate = (count: number, time: number) => Math.round(count / time).toLocaleString('en');
 
-/** Selector `i` of a node: the first `common` are the same on both nodes, the rest its own. */
-function selectorsOf(prefix: string, from: number, count: number, common: number): [string, string][] {
-  return Array.from({ length: count }, (_, k) => {
-    const i = from + k;
-    return i < common ? ['email', `person${i}@shared.example`] : ['email', `person${i}@${prefix}.example`];
+interface NodeProcess {
+  call<T = unknown>(request: Request): Promise<T>;
+  stop(): void;
+}
+
+/** A node in its own process (bench/lib/federation-node.ts), driven over IPC. */
+function startNode(): NodeProcess {
+  const child = fork(fileURLToPath(new URL('./lib/federation-node.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let next = 0;
+  child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+    const waiter = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (message.error !== undefined) waiter?.reject(new Error(message.error));
+    else waiter?.resolve(message.result);
   });
-}
-
-async function load(store: Store, agency: string, ref: string, selectors: [string, string][]): Promise<void> {
-  const db = store.db;
-  const owner = await addAgency(db, { name: agency, country: 'CA' }).catch(async () => (await db.selectFrom('agencies').selectAll().where('name', '=', agency).executeTakeFirstOrThrow()));
-  const existing = await db.selectFrom('cases').select(['id', 'agency_id']).where('ref', '=', ref).executeTakeFirst();
-  const opened = existing ?? (await openCase(db, { ref, agency }));
-  const scope = { agencyId: owner.id, caseId: opened.id };
-  if (!existing) await federationDb(db).insertInto('federation_case_policy').values({ case_id: opened.id, agency_id: owner.id, sharing: 'hit-only', types: null }).execute();
-  const { source } = await registerSource(db, scope, { sha256: randomBytes(32).toString('hex'), bytes: selectors.length, originalName: 'bench.txt', format: 'text', ingestedBy: 'bench' });
-  const entity = await ensureEntity(db, scope, { kind: 'person', key: `bench-${source.id}`, label: 'Bench person', sourceId: source.id });
-  for (let start = 0; start < selectors.length; start += 5000) {
-    const ids = await internIdentifiers(
-      db,
-      selectors.slice(start, start + 5000).map(([type, value]) => ({ type, value })),
-    );
-    await appendMentions(
-      db,
-      scope,
-      [...ids.values()].map((identifierId) => ({ identifierId, sourceId: source.id, entityId: entity.id })),
-    );
-  }
-}
-
-async function count(store: Store, table: 'federation_matches' | 'federation_hits'): Promise<number> {
-  return Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(store.db)).rows[0]!.n);
+  child.on('exit', (code) => {
+    for (const waiter of waiting.values()) waiter.reject(new Error(`a node process exited (${code})`));
+    waiting.clear();
+  });
+  return {
+    call: <T>(request: Request) =>
+      new Promise<T>((resolve, reject) => {
+        const id = next++;
+        waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        child.send({ id, ...request });
+      }),
+    stop: () => child.kill(),
+  };
 }
 
 function pointRates(): void {
@@ -88,53 +85,53 @@ function pointRates(): void {
 async function main(): Promise<void> {
   pointRates();
   const scratch = mkdtempSync(`${tmpdir()}/crosslink-bench-federation-`);
-  const opened: { store: Store; drop: () => Promise<void> }[] = [];
-  const servers: Awaited<ReturnType<typeof buildPeerServer>>[] = [];
+  const nodes = [startNode(), startNode()] as const;
+  const [a, b] = nodes;
   try {
-    const nodes: FederationNode[] = [];
-    const urls: string[] = [];
-    for (const name of ['a', 'b']) {
-      const bench = await openBenchStore(backend, scratch, `fed${name}`);
-      opened.push(bench);
-      await migrateToLatest(bench.store.db);
-      const node = await openFederationNode(bench.store, { create: true, batchSize, actor: 'bench' });
-      const app = await buildPeerServer(node);
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      servers.push(app);
-      nodes.push(node);
-      urls.push(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}`);
-    }
-    const [a, b] = nodes as [FederationNode, FederationNode];
-    await addPeer(a.store.db, 'bench', { name: 'b', url: urls[1]!, key: b.identity.publicKey });
-    await addPeer(b.store.db, 'bench', { name: 'a', url: urls[0]!, key: a.identity.publicKey });
+    const [pa, pb] = await Promise.all(nodes.map((node, i) => node.call<{ url: string; key: string }>({ op: 'open', name: ['a', 'b'][i]!, backend, scratch, batchSize })));
+    await a.call({ op: 'addPeer', name: 'b', url: pb!.url, key: pb!.key });
+    await b.call({ op: 'addPeer', name: 'a', url: pa!.url, key: pa!.key });
+    const count = async (table: 'federation_matches' | 'federation_hits') => Promise.all(nodes.map((node) => node.call<number>({ op: 'count', table })));
+    // Both nodes sync at once, as two deployments do on their own schedules, round after round
+    // until one moves nothing: the notices a round queues go in the next.
+    const syncUntilQuiet = async (): Promise<SyncReport[]> => {
+      const all: SyncReport[] = [];
+      for (let round = 0; round < 10; round++) {
+        const reports = (await Promise.all(nodes.map((node) => node.call<SyncReport[]>({ op: 'sync' })))).flat();
+        all.push(...reports);
+        if (reports.every((report) => report.pushed === 0 && report.delivered === 0 && report.pending === 0)) return all;
+      }
+      throw new Error('the nodes were still exchanging after 10 rounds');
+    };
 
     const common = Math.round(size * overlap);
     let started = performance.now();
-    await load(a.store, 'Agency A', 'A-1', selectorsOf('a', 0, size, common));
-    await load(b.store, 'Agency B', 'B-1', selectorsOf('b', 0, size, common));
+    await Promise.all([
+      a.call({ op: 'load', agency: 'Agency A', ref: 'A-1', selectors: { prefix: 'a', from: 0, count: size, common } }),
+      b.call({ op: 'load', agency: 'Agency B', ref: 'B-1', selectors: { prefix: 'b', from: 0, count: size, common } }),
+    ]);
     const loading = seconds(started);
 
-    // Both nodes push everything; a last round each delivers the notices that made.
     started = performance.now();
-    const reports = [...(await syncAll(a)), ...(await syncAll(b)), ...(await syncAll(a)), ...(await syncAll(b))];
+    const reports = await syncUntilQuiet();
     const full = seconds(started);
-    const errors = reports.filter((report) => report.error);
-    if (errors.length > 0) throw new Error(`sync failed: ${errors.map((report) => report.error).join('; ')}`);
     const pushed = reports.reduce((sum, report) => sum + report.pushed, 0);
-    const matches = [await count(a.store, 'federation_matches'), await count(b.store, 'federation_matches')];
-    const hits = [await count(a.store, 'federation_hits'), await count(b.store, 'federation_hits')];
+    const matches = await count('federation_matches');
+    const hits = await count('federation_hits');
 
     // A day's new selectors on A, half of them also held by B (new on B too, not yet sent).
     const newCommon = Math.round(delta / 2);
-    await load(a.store, 'Agency A', 'A-1', selectorsOf('a-new', 0, delta, 0).map(([type, value], i) => (i < newCommon ? [type, `new${i}@both.example`] : [type, value])));
-    await load(b.store, 'Agency B', 'B-1', Array.from({ length: newCommon }, (_, i) => ['email', `new${i}@both.example`] as [string, string]));
+    await Promise.all([
+      a.call({ op: 'load', agency: 'Agency A', ref: 'A-1', selectors: { prefix: 'a-new', from: 0, count: delta, common: 0, newBoth: newCommon } }),
+      b.call({ op: 'load', agency: 'Agency B', ref: 'B-1', selectors: { prefix: 'b-new', from: 0, count: newCommon, common: 0, newBoth: newCommon } }),
+    ]);
     started = performance.now();
-    const incremental = [...(await syncAll(b)), ...(await syncAll(a)), ...(await syncAll(b))];
+    const incremental = await syncUntilQuiet();
     const incrementalTime = seconds(started);
     const incrementalPushed = incremental.reduce((sum, report) => sum + report.pushed, 0);
-    const hitsAfter = [await count(a.store, 'federation_hits'), await count(b.store, 'federation_hits')];
+    const hitsAfter = await count('federation_hits');
 
-    console.log(`| ${backend}, loopback | selectors pushed | seconds | selectors/s | point operations/s | matches (A, B) | hits stored (A, B) |`);
+    console.log(`| ${backend}, loopback, a process per node | selectors pushed | seconds | selectors/s | point operations/s | matches (A, B) | hits stored (A, B) |`);
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     console.log(`| full sync, ${size.toLocaleString('en')} × 2 selectors, ${common.toLocaleString('en')} common | ${pushed.toLocaleString('en')} | ${full.toFixed(1)} | ${rate(pushed, full)} | ${rate(pushed * 2, full)} | ${matches.join(', ')} | ${hits.join(', ')} |`);
     console.log(
@@ -142,11 +139,8 @@ async function main(): Promise<void> {
     );
     console.log(`\n(loading the selectors into the two stores, not timed above: ${loading.toFixed(1)} s; batch ${batchSize}; point operations: hash-to-curve or check, each followed by a scalar multiplication)`);
   } finally {
-    for (const app of servers) await app.close();
-    for (const bench of opened) {
-      await bench.store.close();
-      await bench.drop();
-    }
+    await Promise.all(nodes.map((node) => node.call({ op: 'close' }).catch(() => undefined)));
+    for (const node of nodes) node.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * One federation node of bench/federation.ts in a process of its own, as a real deployment runs
+ * it: its own store, its own peer endpoint on loopback, its own event loop (and, embedded, its own
+ * PGlite). The parent drives it over IPC: { id, op, ...args } in, { id, result } or { id, error } out.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { buildPeerServer } from '../../src/api/routes/federation.ts';
+import { addPeer, openFederationNode, syncAll, type FederationNode } from '../../src/federation/index.ts';
+import { federationDb } from '../../src/federation/tables.ts';
+import { addAgency, appendMentions, ensureEntity, internIdentifiers, migrateToLatest, openCase, registerSource, type Store } from '../../src/store/index.ts';
+import { openBenchStore } from './common.ts';
+
+/** Which selectors to load: `count` from `from`; the first `common` the same on every node, the rest this node's own. */
+export interface SelectorRange {
+  prefix: string;
+  from: number;
+  count: number;
+  common: number;
+  /** These many (of the range) get `new<i>@both.example` instead: new on two nodes at once. */
+  newBoth?: number;
+}
+
+export type Request =
+  | { op: 'open'; name: string; backend: 'embedded' | 'postgres'; scratch: string; batchSize: number }
+  | { op: 'addPeer'; name: string; url: string; key: string }
+  | { op: 'load'; agency: string; ref: string; selectors: SelectorRange }
+  | { op: 'sync' }
+  | { op: 'count'; table: 'federation_matches' | 'federation_hits' }
+  | { op: 'close' };
+
+function selectorsOf({ prefix, from, count, common, newBoth = 0 }: SelectorRange): [string, string][] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    if (k < newBoth) return ['email', `new${k}@both.example`];
+    return i < common ? ['email', `person${i}@shared.example`] : ['email', `person${i}@${prefix}.example`];
+  });
+}
+
+async function load(store: Store, agency: string, ref: string, selectors: [string, string][]): Promise<void> {
+  const db = store.db;
+  const owner = await addAgency(db, { name: agency, country: 'CA' }).catch(async () => await db.selectFrom('agencies').selectAll().where('name', '=', agency).executeTakeFirstOrThrow());
+  const existing = await db.selectFrom('cases').select(['id', 'agency_id']).where('ref', '=', ref).executeTakeFirst();
+  const opened = existing ?? (await openCase(db, { ref, agency }));
+  const scope = { agencyId: owner.id, caseId: opened.id };
+  if (!existing) await federationDb(db).insertInto('federation_case_policy').values({ case_id: opened.id, agency_id: owner.id, sharing: 'hit-only', types: null }).execute();
+  const { source } = await registerSource(db, scope, { sha256: randomBytes(32).toString('hex'), bytes: selectors.length, originalName: 'bench.txt', format: 'text', ingestedBy: 'bench' });
+  const entity = await ensureEntity(db, scope, { kind: 'person', key: `bench-${source.id}`, label: 'Bench person', sourceId: source.id });
+  for (let start = 0; start < selectors.length; start += 5000) {
+    const ids = await internIdentifiers(
+      db,
+      selectors.slice(start, start + 5000).map(([type, value]) => ({ type, value })),
+    );
+    await appendMentions(
+      db,
+      scope,
+      [...ids.values()].map((identifierId) => ({ identifierId, sourceId: source.id, entityId: entity.id })),
+    );
+  }
+}
+
+let opened: { store: Store; drop: () => Promise<void> } | undefined;
+let node: FederationNode | undefined;
+let server: Awaited<ReturnType<typeof buildPeerServer>> | undefined;
+
+async function handle(request: Request): Promise<unknown> {
+  switch (request.op) {
+    case 'open': {
+      opened = await openBenchStore(request.backend, request.scratch, `fed${request.name}`);
+      await migrateToLatest(opened.store.db);
+      node = await openFederationNode(opened.store, { create: true, batchSize: request.batchSize, actor: 'bench' });
+      server = await buildPeerServer(node);
+      await server.listen({ port: 0, host: '127.0.0.1' });
+      return { url: `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`, key: node.identity.publicKey };
+    }
+    case 'addPeer':
+      await addPeer(node!.store.db, 'bench', { name: request.name, url: request.url, key: request.key });
+      return null;
+    case 'load':
+      await load(node!.store, request.agency, request.ref, selectorsOf(request.selectors));
+      return null;
+    case 'sync': {
+      // Every waiting notice each round, not only those due: a notice refused because the peer had
+      // not yet found the match (the two pushes crossed) goes again in the next round, not after its back-off.
+      const reports = await syncAll(node!, { deliverAll: true });
+      const failed = reports.filter((report) => report.error);
+      if (failed.length > 0) throw new Error(`sync failed: ${failed.map((report) => report.error).join('; ')}`);
+      return reports;
+    }
+    case 'count':
+      return Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(request.table)}`.execute(node!.store.db)).rows[0]!.n);
+    case 'close':
+      await server?.close();
+      await opened?.store.close();
+      await opened?.drop();
+      return null;
+  }
+}
+
+process.on('message', (message: { id: number } & Request) => {
+  handle(message).then(
+    (result) => process.send!({ id: message.id, result }),
+    (error: Error) => process.send!({ id: message.id, error: error.stack ?? error.message }),
+  );
+});
