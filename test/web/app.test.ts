@@ -10,35 +10,24 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, ensureLocalAdmin, grantCase } from '../../src/access/index.ts';
-import { launchBrowser, PASSWORD, requireChromium, screenshot, signIn, startWebWorld, USER, type WebWorld } from './harness.ts';
+import { PASSWORD, screenshot, signIn, startWebSession, USER, type WebSession, type WebWorld } from './harness.ts';
 
 describe('the web app in Chromium', () => {
+  let session: WebSession;
   let world: WebWorld;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    requireChromium();
-    [world, browser] = await Promise.all([startWebWorld(), launchBrowser()]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // The 401 of the first session check (not signed in yet) is expected; nothing else is.
-      if (message.type() === 'error' && !/status of 401/.test(message.text())) pageErrors.push(message.text());
-    });
-    await signIn(page, world.url);
+    session = await startWebSession({ acceptDownloads: true });
+    ({ world, context, page, pageErrors } = session);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
+  afterAll(() => session?.close());
 
   it('refuses a wrong password, then lists every case the analyst may see', async () => {
     const other = await context.browser()!.newContext();

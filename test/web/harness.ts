@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { addUser, ensureLocalAdmin, grantCase } from '../../src/access/index.ts';
 import { buildServer } from '../../src/api/index.ts';
 import { generateWorld, loadWorld, type GroundTruth, type Manifest } from '../../src/demo/index.ts';
@@ -111,6 +111,49 @@ export async function startWebWorld(): Promise<WebWorld> {
     await app?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A browser test's fixture: the world, Chromium, and one page signed in as the analyst. */
+export interface WebSession {
+  world: WebWorld;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** What the page threw or logged as an error; a test ends by asserting it stayed empty. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the world and Chromium side by side, opens a 1280×800 page that records its errors, and
+ * signs the analyst in. Whatever started is closed again if another part fails.
+ */
+export async function startWebSession(contextOptions: BrowserContextOptions = {}): Promise<WebSession> {
+  requireChromium(); // before anything starts, so a missing browser is the one error reported
+  const [worldStart, browserStart] = await Promise.allSettled([startWebWorld(), launchBrowser()]);
+  const world = worldStart.status === 'fulfilled' ? worldStart.value : undefined;
+  const browser = browserStart.status === 'fulfilled' ? browserStart.value : undefined;
+  const close = async () => {
+    await browser?.close();
+    await world?.close();
+  };
+  try {
+    if (worldStart.status === 'rejected') throw worldStart.reason;
+    if (browserStart.status === 'rejected') throw browserStart.reason;
+    const context = await browserStart.value.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // The 401 of the first session check (not signed in yet) is expected; nothing else is.
+      if (message.type() === 'error' && !/status of 401/.test(message.text())) pageErrors.push(message.text());
+    });
+    await signIn(page, worldStart.value.url);
+    return { world: worldStart.value, browser: browserStart.value, context, page, pageErrors, close };
+  } catch (error) {
+    await close().catch(() => undefined);
     throw error;
   }
 }

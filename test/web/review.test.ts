@@ -5,33 +5,22 @@
  * the Undo button, and sees them return in place. What was stored is read from the store itself.
  */
 import { sql } from 'kysely';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, requireChromium, screenshot, signIn, startWebWorld, USER, type WebWorld } from './harness.ts';
+import { screenshot, startWebSession, USER, type WebSession, type WebWorld } from './harness.ts';
 
 describe('match review batches and undo in Chromium', () => {
+  let session: WebSession;
   let world: WebWorld;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    requireChromium();
-    [world, browser] = await Promise.all([startWebWorld(), launchBrowser()]);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // The 401 of the first session check (not signed in yet) is expected; nothing else is.
-      if (message.type() === 'error' && !/status of 401/.test(message.text())) pageErrors.push(message.text());
-    });
-    await signIn(page, world.url);
+    session = await startWebSession();
+    ({ world, page, pageErrors } = session);
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  });
+  afterAll(() => session?.close());
 
   const options = () => page.getByRole('listbox', { name: 'Pairs to review' }).getByRole('option');
   const listedPairs = () => options().evaluateAll((items) => items.map((item) => item.getAttribute('data-pair')!));

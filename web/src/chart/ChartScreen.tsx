@@ -13,7 +13,7 @@
 import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type NodeCollection, type NodeSingular } from 'cytoscape';
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { get, listOf, query, type ApiError } from '../api.ts';
-import { Problem, When } from '../components/common.tsx';
+import { ariaSort, Problem, When } from '../components/common.tsx';
 import { useTitle } from '../hooks.ts';
 import { caseUrl, Link, navigate, nodeUrl, useLocation } from '../router.tsx';
 import { useUser } from '../session.tsx';
@@ -1307,7 +1307,7 @@ export default function ChartScreen() {
                 <thead>
                   <tr>
                     {(['label', 'kind', 'case', 'links'] as const).map((key) => (
-                      <th key={key} scope="col" aria-sort={tableSort.key === key ? (tableSort.up ? 'ascending' : 'descending') : 'none'} className={key === 'links' ? 'num' : ''}>
+                      <th key={key} scope="col" aria-sort={ariaSort(tableSort.key === key, !tableSort.up)} className={key === 'links' ? 'num' : ''}>
                         <button type="button" className="link" onClick={() => sortBy(key)}>
                           {key}
                         </button>

@@ -1,4 +1,4 @@
-/** Small pieces every screen uses: errors, loading and empty states, snippets, paging, dates, hashes. */
+/** Small pieces every screen uses: errors, loading and empty states, snippets, paging, sorting, dates, hashes. */
 import { Fragment, type ReactNode } from 'react';
 import type { ApiError } from '../api.ts';
 
@@ -80,6 +80,12 @@ export function Pager({
       </button>
     </nav>
   );
+}
+
+/** A column header's aria-sort, so a screen reader says which column orders the table and which way. */
+export function ariaSort(sorted: boolean, descending: boolean): 'ascending' | 'descending' | 'none' {
+  if (!sorted) return 'none';
+  return descending ? 'descending' : 'ascending';
 }
 
 export function When({ at }: { at: string | null | undefined }) {

@@ -7,8 +7,9 @@ import { When } from '../common.tsx';
 import { entityUrl, Link } from '../../router.tsx';
 import type { RecordParty, RecordSummary } from '../../types.ts';
 import { EvidenceText, IdentifierChip, identifiersBeside } from './EvidenceText.tsx';
-import { lineLabel, provenance, recordItemProps, type RecordNav } from './nav.ts';
+import { recordItemProps, type RecordNav } from './nav.ts';
 import { markerFor, ParticipantName } from './participants.tsx';
+import { OpenRecordButton } from './RecordRow.tsx';
 import { propertyLabel, propertyText } from './RecordTable.tsx';
 
 export interface Thread {
@@ -83,9 +84,7 @@ function ChatLine({ record, nav, ranks, terms }: { record: RecordSummary; nav: R
         </span>
         {hit && <span className="hit-flag small">match</span>}
         {event && typeof record.props['event'] === 'string' && <span className="kind-badge">{record.props['event']}</span>}
-        <button type="button" className="link small chat-open" onClick={() => nav.onOpen(record)} title={provenance(record)} aria-label={`Details of ${lineLabel(record)}`}>
-          {lineLabel(record)}
-        </button>
+        <OpenRecordButton record={record} nav={nav} className="chat-open" />
       </div>
       {record.text !== null && (
         <p className="chat-text wrap">

@@ -3,11 +3,12 @@
  * mapped file carried): one row per record, one column per property the page's records hold, with
  * who the record is about and the identifiers it names as chips.
  */
-import { Hash, When } from '../common.tsx';
+import { Hash } from '../common.tsx';
 import { entityUrl, Link } from '../../router.tsx';
 import type { RecordSummary } from '../../types.ts';
 import { EvidenceText, IdentifierChip, identifiersBeside } from './EvidenceText.tsx';
-import { lineLabel, provenance, recordItemProps, type RecordNav } from './nav.ts';
+import type { RecordNav } from './nav.ts';
+import { RecordRow } from './RecordRow.tsx';
 
 const HASH_PROPERTY = /^(md5|sha1|sha256|pdq|file_hash)$/;
 
@@ -65,10 +66,7 @@ export function RecordTable({ records, nav, terms }: { records: readonly RecordS
             const { actor } = record.parties;
             const beside = identifiersBeside(record.text, record.identifiers);
             return (
-              <tr key={record.id} {...recordItemProps(nav, record)} className={nav.hits.has(record.id) ? 'hit' : undefined} onDoubleClick={() => nav.onOpen(record)}>
-                <td className="nowrap">
-                  <When at={record.occurredAt} />
-                </td>
+              <RecordRow key={record.id} record={record} nav={nav}>
                 <td className="wrap">
                   {actor ? <Link to={entityUrl(actor.id)}>{actor.label}</Link> : <span className="muted">—</span>}
                   {actor && <div className="muted small">{actor.kind.replace(/_/g, ' ')}</div>}
@@ -80,12 +78,7 @@ export function RecordTable({ records, nav, terms }: { records: readonly RecordS
                 ))}
                 {withText && <td className="wrap">{record.text ? <EvidenceText text={record.text} identifiers={record.identifiers} terms={terms} /> : null}</td>}
                 <td className="wrap chip-cell">{beside.length === 0 ? <span className="muted">—</span> : beside.map((identifier) => <IdentifierChip key={identifier.id} identifier={identifier} />)}</td>
-                <td className="nowrap">
-                  <button type="button" className="link small" onClick={() => nav.onOpen(record)} title={provenance(record)} aria-label={`Details of ${lineLabel(record)}`}>
-                    {lineLabel(record)}
-                  </button>
-                </td>
-              </tr>
+              </RecordRow>
             );
           })}
         </tbody>

@@ -3,11 +3,12 @@
  * it: BIN…last 4), sortable by column. Sorting is done by the server over the whole source, so
  * page 2 of "largest first" really continues page 1.
  */
-import { When } from '../common.tsx';
+import { ariaSort } from '../common.tsx';
 import { entityUrl, Link } from '../../router.tsx';
 import type { RecordSummary } from '../../types.ts';
 import { IdentifierChip } from './EvidenceText.tsx';
-import { lineLabel, provenance, recordItemProps, type RecordNav } from './nav.ts';
+import type { RecordNav } from './nav.ts';
+import { RecordRow } from './RecordRow.tsx';
 
 export interface SortState {
   sort: string;
@@ -38,14 +39,17 @@ function amount(value: unknown): string {
   return value.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-function SortButton({ field, label, state, onSort }: { field: string; label: string; state: SortState; onSort: (next: SortState) => void }) {
+/** A column header that sorts the whole source by its field; again on the sorted one, the other way. */
+function SortableHeader({ field, label, numeric, state, onSort }: { field: string; label: string; numeric?: boolean; state: SortState; onSort: (next: SortState) => void }) {
   const active = state.sort === field;
   const next = { sort: field, desc: active ? !state.desc : field === 'amount' || field === 'time' };
   return (
-    <button type="button" className="sort-button" onClick={() => onSort(next)} title={`Sort every transaction of the source by ${label.toLowerCase()}`}>
-      {label}
-      <span aria-hidden="true">{active ? (state.desc ? ' ▼' : ' ▲') : ' ↕'}</span>
-    </button>
+    <th scope="col" className={numeric ? 'num' : undefined} aria-sort={ariaSort(active, state.desc)}>
+      <button type="button" className="sort-button" onClick={() => onSort(next)} title={`Sort every transaction of the source by ${label.toLowerCase()}`}>
+        {label}
+        <span aria-hidden="true">{active ? (state.desc ? ' ▼' : ' ▲') : ' ↕'}</span>
+      </button>
+    </th>
   );
 }
 
@@ -61,15 +65,11 @@ export function TransactionTable({ records, nav, state, onSort, total }: { recor
         <thead>
           <tr>
             {COLUMNS.map((column) => (
-              <th key={column.field} scope="col" className={column.numeric ? 'num' : undefined} aria-sort={state.sort === column.field ? (state.desc ? 'descending' : 'ascending') : 'none'}>
-                <SortButton field={column.field} label={column.label} state={state} onSort={onSort} />
-              </th>
+              <SortableHeader key={column.field} field={column.field} label={column.label} numeric={column.numeric} state={state} onSort={onSort} />
             ))}
             <th scope="col">Card holder</th>
             <th scope="col">Other identifiers</th>
-            <th scope="col" aria-sort={state.sort === 'line' ? (state.desc ? 'descending' : 'ascending') : 'none'}>
-              <SortButton field="line" label="Line" state={state} onSort={onSort} />
-            </th>
+            <SortableHeader field="line" label="Line" state={state} onSort={onSort} />
           </tr>
         </thead>
         <tbody>
@@ -77,10 +77,7 @@ export function TransactionTable({ records, nav, state, onSort, total }: { recor
             const { actor, target } = record.parties;
             const others = record.identifiers.filter((identifier, index, all) => identifier.type !== 'card' && all.findIndex((other) => other.id === identifier.id) === index);
             return (
-              <tr key={record.id} {...recordItemProps(nav, record)} className={nav.hits.has(record.id) ? 'hit' : undefined} onDoubleClick={() => nav.onOpen(record)}>
-                <td className="nowrap">
-                  <When at={record.occurredAt} />
-                </td>
+              <RecordRow key={record.id} record={record} nav={nav}>
                 <td className="wrap">
                   {target && target.kind === 'merchant' ? <Link to={entityUrl(target.id)}>{text(record.props['merchant']) || target.label}</Link> : text(record.props['merchant']) || '—'}
                   {text(record.props['mcc']) && <div className="muted small">MCC {text(record.props['mcc'])}</div>}
@@ -94,12 +91,7 @@ export function TransactionTable({ records, nav, state, onSort, total }: { recor
                 <td className="wrap chip-cell">
                   {others.length === 0 ? <span className="muted">—</span> : others.map((identifier) => <IdentifierChip key={identifier.id} identifier={identifier} />)}
                 </td>
-                <td className="nowrap">
-                  <button type="button" className="link small" onClick={() => nav.onOpen(record)} title={provenance(record)} aria-label={`Details of ${lineLabel(record)}`}>
-                    {lineLabel(record)}
-                  </button>
-                </td>
-              </tr>
+              </RecordRow>
             );
           })}
         </tbody>
