@@ -108,9 +108,9 @@ export async function search(db: Kysely<Database>, query: SearchQuery, options: 
   if (searchesRecords) {
     const where = sql.join(recordConditions, sql` AND `);
     // "The first found" must be the same rows on the next page: a sequential scan of a large table
-    // may otherwise start where a concurrent one is (synchronised scans). Local to the caller's
-    // transaction (the API's); outside one there is nothing to make it local to.
-    if (db.isTransaction) await sql`SELECT set_config('synchronize_seqscans', 'off', true)`.execute(db);
+    // may otherwise start where a concurrent one is (synchronised scans). The API's transactions
+    // (access/acting.ts withUser) turn synchronised scans off; outside one there is nothing to make
+    // the setting local to.
     // One statement: the candidates once (materialised, so counting and ranking share the one
     // scan), their count, and the page of them joined to what it shows.
     const rows = await sql<{
