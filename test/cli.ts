@@ -1,4 +1,7 @@
-/** Runs the real `crosslink` command as a child process, the way a user or a script does. */
+/**
+ * Runs `crosslink` for tests: as a child process, the way a user or a script does (runCli), or in
+ * this process through the same command tree (runCliInProcess), for suites that run dozens.
+ */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -40,10 +43,34 @@ export function parseJson<T = Record<string, unknown>>(result: CliResult): T {
 
 let inProcessQueue: Promise<unknown> = Promise.resolve();
 
+type Stream = typeof process.stdout | typeof process.stderr;
+
+/**
+ * Makes `stream` answer isTTY false until the returned function restores it: runCli's child writes
+ * to pipes, so a command run in this process must not draw a progress bar into what it captures
+ * because the test runner happens to sit on a terminal.
+ */
+function pretendPiped(stream: Stream): () => void {
+  const own = Object.getOwnPropertyDescriptor(stream, 'isTTY');
+  Object.defineProperty(stream, 'isTTY', { value: false, configurable: true, writable: true });
+  return () => {
+    if (own) Object.defineProperty(stream, 'isTTY', own);
+    else delete (stream as { isTTY?: boolean }).isTTY;
+  };
+}
+
 /**
  * Runs `crosslink` in this process, as `main` (the real command tree, option parsing and error
  * handling) with stdout and stderr captured: no start-up cost per command, for suites that run
- * dozens. One at a time (it swaps the process's streams and environment), queued.
+ * dozens. One at a time (it swaps the process's streams and environment), queued. Like a child
+ * process, a run leaves the test process as it found it: environment, exit code, streams, and the
+ * 'exit' listeners its commands added (each embedded store adds one to release its directory lock,
+ * a no-op once the store is closed; left in place, the eleventh trips Node's listener limit and
+ * its warning lands in that command's captured stderr).
+ *
+ * Exit codes are main's return value, which bin/crosslink.js hands to the shell unchanged; what
+ * only a real process shows (exiting at all once done, signals, the environment it starts with)
+ * needs runCli.
  */
 export function runCliInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
   const run = async (): Promise<CliResult> => {
@@ -51,6 +78,7 @@ export function runCliInProcess(args: string[], env: Record<string, string | und
     const settings = { CROSSLINK_DEBUG: '', ...env };
     const savedEnv = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]));
     const writes = { stdout: process.stdout.write, stderr: process.stderr.write };
+    const exitListeners = new Set(process.listeners('exit'));
     const captured = { stdout: '', stderr: '' };
     const capture = (stream: 'stdout' | 'stderr') =>
       ((chunk: string | Uint8Array) => {
@@ -62,6 +90,7 @@ export function runCliInProcess(args: string[], env: Record<string, string | und
       else process.env[key] = value;
     }
     process.exitCode = undefined;
+    const restoreTty = [pretendPiped(process.stdout), pretendPiped(process.stderr)];
     process.stdout.write = capture('stdout');
     process.stderr.write = capture('stderr');
     try {
@@ -70,7 +99,11 @@ export function runCliInProcess(args: string[], env: Record<string, string | und
     } finally {
       process.stdout.write = writes.stdout;
       process.stderr.write = writes.stderr;
+      for (const restore of restoreTty) restore();
       process.exitCode = undefined;
+      for (const listener of process.listeners('exit')) {
+        if (!exitListeners.has(listener)) process.removeListener('exit', listener);
+      }
       for (const [key, value] of Object.entries(savedEnv)) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;

@@ -3,6 +3,11 @@
  * runs the demo; users, tokens and grants; an analyst of one agency, acting with a token, finds no
  * other agency's case in anything a command prints; a revoked token stops at once; and
  * `crosslink audit verify` names the row where someone tampered with the log.
+ *
+ * Commands run in this process (`run`: runCliInProcess, the same command tree and error handling
+ * without seconds of start-up each). Two stay real processes (runCli), as a script meets them: a
+ * revoked token in $CROSSLINK_TOKEN refused with exit 1, and `audit verify` exiting 1 on a
+ * tampered log.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { GroundTruth } from '../../src/demo/index.ts';
 import { createSubject, openStore } from '../../src/store/index.ts';
 import { freshServerDatabase } from '../backends.ts';
-import { parseJson, runCli, type CliResult } from '../cli.ts';
+import { parseJson, runCli, runCliInProcess as run, type CliResult } from '../cli.ts';
 
 const folders: string[] = [];
 afterAll(() => {
@@ -28,7 +33,7 @@ function expectOneLineError(result: CliResult, pattern: RegExp): void {
 }
 
 async function ok(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const result = await runCli(args, env, 300_000);
+  const result = await run(args, env);
   expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
   return result;
 }
@@ -56,7 +61,7 @@ async function story(location: string, full: boolean): Promise<void> {
 
   // Bea grants her agency's cases to Bob; another agency's case is "no case" to her.
   for (const ref of full ? own : own.slice(0, 1)) await ok(['grant', '--case', ref, '--user', 'bob'], asBea);
-  expectOneLineError(await runCli(['grant', '--case', foreign[0]!, '--user', 'bob'], asBea), new RegExp(`no case '${foreign[0]}' among those you may grant`));
+  expectOneLineError(await run(['grant', '--case', foreign[0]!, '--user', 'bob'], asBea), new RegExp(`no case '${foreign[0]}' among those you may grant`));
   const seen = full ? own : own.slice(0, 1);
 
   if (full) {
@@ -87,13 +92,13 @@ async function story(location: string, full: boolean): Promise<void> {
   const printed = outputs.join('\n');
   for (const ref of foreign) expect(printed.includes(`"${ref}"`) || printed.includes(` ${ref} `), `${ref} (another agency's case) printed to bob`).toBe(false);
   expect(parseJson<{ cases: { ref: string }[] }>({ code: 0, stdout: outputs[0]!, stderr: '' }).cases.map((c) => c.ref).sort()).toEqual([...seen].sort());
-  expectOneLineError(await runCli(['case', 'open', 'SNEAK-1', '--agency', truth.cases.find((c) => c.agency !== agencyB)!.agency], asBob), /bob may not do that: new row violates row-level security policy/);
+  expectOneLineError(await run(['case', 'open', 'SNEAK-1', '--agency', truth.cases.find((c) => c.agency !== agencyB)!.agency], asBob), /bob may not do that: new row violates row-level security policy/);
   if (full) {
-    expectOneLineError(await runCli(['timeline', foreign[0]!], asBob), /no case|nothing/);
-    expectOneLineError(await runCli(['audit', 'verify'], asBob), /only auditors and administrators verify the audit log/);
+    expectOneLineError(await run(['timeline', foreign[0]!], asBob), /no case|nothing/);
+    expectOneLineError(await run(['audit', 'verify'], asBob), /only auditors and administrators verify the audit log/);
   }
 
-  // A revoked token stops working at once.
+  // A revoked token stops working at once (a real process, the token in its environment).
   await ok(['token', 'revoke', bobIssued.id], env);
   expectOneLineError(await runCli(['stats'], asBob), /the token is not valid: unknown, revoked or expired/);
 
@@ -112,7 +117,7 @@ async function story(location: string, full: boolean): Promise<void> {
   } finally {
     await owner.close();
   }
-  const broken = await runCli(['audit', 'verify'], env);
+  const broken = await runCli(['audit', 'verify'], env); // a real process: the exit code a script checks
   expect(broken.code).toBe(1);
   expect(broken.stdout).toMatch(new RegExp(`The audit log is broken at row ${edited}: content does not match its hash: the row was edited`));
   if (full) {
