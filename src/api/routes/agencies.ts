@@ -87,7 +87,7 @@ export default async function agencyRoutes(app: FastifyInstance, ctx: ApiContext
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const agencies = await listAgencies(db);
-        await acting.audit('agency.list', { agencies: agencies.length });
+        acting.auditRead('agency.list', { agencies: agencies.length });
         return agencies.map(agencyView);
       }),
   );

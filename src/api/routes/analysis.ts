@@ -28,7 +28,7 @@ export default async function analysisRoutes(app: FastifyInstance, ctx: ApiConte
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const found = await similarCases(db, request.params.ref, { limit: request.query.limit, ...(request.query.min !== undefined ? { minScore: request.query.min } : {}) });
-        await acting.audit('analysis.similar', { found: found.length }, await caseScope(db, request.params.ref));
+        acting.auditRead('analysis.similar', { found: found.length }, await caseScope(db, request.params.ref));
         return found;
       }),
   );
@@ -53,7 +53,7 @@ export default async function analysisRoutes(app: FastifyInstance, ctx: ApiConte
           limit,
           offset,
         });
-        await acting.audit('analysis.timeline', { of: request.params.ref, offset, shown: result.entries.length });
+        acting.auditRead('analysis.timeline', { of: request.params.ref, offset, shown: result.entries.length });
         return result;
       }),
   );
@@ -71,7 +71,7 @@ export default async function analysisRoutes(app: FastifyInstance, ctx: ApiConte
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const found = await places(db, request.params.ref);
-        await acting.audit('analysis.places', { of: request.params.ref, found: found.length });
+        acting.auditRead('analysis.places', { of: request.params.ref, found: found.length });
         return found;
       }),
   );

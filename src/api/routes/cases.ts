@@ -19,7 +19,7 @@ export default async function caseRoutes(app: FastifyInstance, ctx: ApiContext):
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const cases = await caseSummaries(db);
-        await acting.audit('case.list', { cases: cases.length });
+        acting.auditRead('case.list', { cases: cases.length });
         return cases;
       }),
   );
@@ -37,7 +37,7 @@ export default async function caseRoutes(app: FastifyInstance, ctx: ApiContext):
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const found = await caseDetail(db, request.params.ref);
-        await acting.audit('case.read', {}, await caseScope(db, found.ref));
+        acting.auditRead('case.read', {}, await caseScope(db, found.ref));
         return found;
       }),
   );

@@ -36,7 +36,7 @@ export default async function exportRoutes(app: FastifyInstance, ctx: ApiContext
       const cases = request.query.case ?? [];
       const projection = await ctx.asUser(request, async (db, acting) => {
         const loaded = await loadProjection(db, { caseRefs: cases });
-        await acting.audit('export', { format: format.name, cases, nodes: loaded.data.nodes.length, edges: loaded.data.edges.length });
+        acting.auditRead('export', { format: format.name, cases, nodes: loaded.data.nodes.length, edges: loaded.data.edges.length });
         return loaded;
       });
       const name = `crosslink-${cases.length === 1 ? cases[0]!.replace(/[^A-Za-z0-9._-]/g, '_') : cases.length === 0 ? 'all' : 'cases'}.${format.extension}`;

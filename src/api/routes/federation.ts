@@ -155,7 +155,7 @@ export default async function federationRoutes(app: FastifyInstance, ctx: ApiCon
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const hits = await listFederatedHits(db, { ...(request.query.case ? { caseRef: request.query.case } : {}), limit: request.query.limit });
-        await acting.audit('federation.hits', { case: request.query.case, found: hits.length });
+        acting.auditRead('federation.hits', { case: request.query.case, found: hits.length });
         return hits;
       }),
   );

@@ -48,7 +48,7 @@ export default async function graphRoutes(app: FastifyInstance, ctx: ApiContext)
         if (found.length === 0) throw notFound(`nothing you may see is called '${query.ref}' (try e<id>, s<id>, an identifier, @handle or an exact name)`);
         const start = found.map((node) => node.id);
         const result = await expandFromStore(db, start, { hops: query.hops, kinds: query.kind, caseRefs: query.case, maxNodes: query.limit, ...window(query.from, query.to) });
-        await acting.audit('analysis.links', { start, hops: query.hops, nodes: result.nodes.length });
+        acting.auditRead('analysis.links', { start, hops: query.hops, nodes: result.nodes.length });
         return { start, ...result };
       });
     },
@@ -71,7 +71,7 @@ export default async function graphRoutes(app: FastifyInstance, ctx: ApiContext)
         const to = await findOneNode(db, query.to, context(query.region));
         const projection = await loadProjection(db, { caseRefs: query.case });
         const paths = findPaths(projection, from.id, to.id, query.k);
-        await acting.audit('analysis.path', { from: from.id, to: to.id, k: query.k, found: paths.length });
+        acting.auditRead('analysis.path', { from: from.id, to: to.id, k: query.k, found: paths.length });
         return { from, to, paths };
       });
     },
@@ -102,7 +102,7 @@ export default async function graphRoutes(app: FastifyInstance, ctx: ApiContext)
       return ctx.asUser(request, async (db, acting) => {
         const projection = await loadProjection(db, { caseRefs: query.case, ...window(query.from, query.to) });
         const found = detectCommunities(projection, { seed: query.seed, resolution: query.resolution });
-        await acting.audit('analysis.communities', { cases: query.case ?? [], seed: query.seed, resolution: query.resolution, count: found.communities.length });
+        acting.auditRead('analysis.communities', { cases: query.case ?? [], seed: query.seed, resolution: query.resolution, count: found.communities.length });
         return { modularity: Math.round(found.modularity * 1000) / 1000, count: found.communities.length, communities: found.communities.slice(0, query.limit) };
       });
     },
@@ -134,11 +134,11 @@ export default async function graphRoutes(app: FastifyInstance, ctx: ApiContext)
         const projection = await loadProjection(db, { caseRefs: query.case, ...window(query.from, query.to) });
         if (isOn(query.brokers)) {
           const brokers = await findBrokers(projection, detectCommunities(projection), { limit: query.limit });
-          await acting.audit('analysis.brokers', { cases: query.case ?? [], limit: query.limit });
+          acting.auditRead('analysis.brokers', { cases: query.case ?? [], limit: query.limit });
           return { brokers };
         }
         const central = await centrality(projection, { kinds: query.kind, limit: query.limit });
-        await acting.audit('analysis.central', { cases: query.case ?? [], limit: query.limit });
+        acting.auditRead('analysis.central', { cases: query.case ?? [], limit: query.limit });
         return { central };
       });
     },

@@ -24,7 +24,7 @@ export default async function hashSetRoutes(app: FastifyInstance, ctx: ApiContex
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const sets = await hashSets(db);
-        await acting.audit('hashset.list', { sets: sets.length });
+        acting.auditRead('hashset.list', { sets: sets.length });
         return sets;
       }),
   );

@@ -75,7 +75,7 @@ export default async function hitRoutes(app: FastifyInstance, ctx: ApiContext): 
       ctx.asUser(request, async (db, acting) => {
         const list = await listHits(db, { caseRef: request.query.case });
         const scope = request.query.case === undefined ? {} : await caseScope(db, request.query.case);
-        await acting.audit('hits.list', { case: request.query.case, raised: list.raised.length, received: list.received.length }, scope);
+        acting.auditRead('hits.list', { case: request.query.case, raised: list.raised.length, received: list.received.length }, scope);
         return list;
       }),
   );

@@ -193,7 +193,7 @@ export default async function matchReviewRoutes(app: FastifyInstance, ctx: ApiCo
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const page = await reviewQueue(db, acting.user.name, { status: request.query.status, caseRef: request.query.case, limit: request.query.limit, offset: request.query.offset });
-        await acting.audit('match-review.list', { status: page.status, case: page.case, offset: page.offset, shown: page.items.length });
+        acting.auditRead('match-review.list', { status: page.status, case: page.case, offset: page.offset, shown: page.items.length });
         return page;
       }),
   );

@@ -34,7 +34,7 @@ export default async function mediaRoutes(app: FastifyInstance, ctx: ApiContext)
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const page = await caseMedia(db, request.params.ref, acting.user.agencyId, request.query);
-        await acting.audit('media.list', { offset: page.offset, shown: page.items.length }, await caseScope(db, request.params.ref));
+        acting.auditRead('media.list', { offset: page.offset, shown: page.items.length }, await caseScope(db, request.params.ref));
         return page;
       }),
   );
@@ -55,7 +55,7 @@ export default async function mediaRoutes(app: FastifyInstance, ctx: ApiContext)
     async (request) => {
       const { hits, notices } = await ctx.asUser(request, async (db, acting) => {
         const found = await mediaHits(db, request.params.ref, { threshold: request.query.threshold, agencyId: acting.user.agencyId ?? undefined });
-        await acting.audit('media.match', { threshold: request.query.threshold, media: found.length }, await caseScope(db, request.params.ref));
+        acting.auditRead('media.match', { threshold: request.query.threshold, media: found.length }, await caseScope(db, request.params.ref));
         // Matches in cases the user may not see stay hidden; their holders' contacts become hit notices (GET /api/hits?case=).
         return { hits: found, notices: await raiseMediaHits(db, request.params.ref, { threshold: request.query.threshold }) };
       });

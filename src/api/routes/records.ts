@@ -388,7 +388,7 @@ export default async function recordRoutes(app: FastifyInstance, ctx: ApiContext
         const scope = await caseScope(db, request.params.ref);
         const page = await caseRecords(db, scope, request.query);
         const { kind, source, room, record, sort } = request.query;
-        await acting.audit('record.list', { kind, source, room, record, sort, offset: page.offset, shown: page.items.length }, scope);
+        acting.auditRead('record.list', { kind, source, room, record, sort, offset: page.offset, shown: page.items.length }, scope);
         return { case: scope.target, total: page.total, limit: request.query.limit, offset: page.offset, sort: page.sort, desc: page.desc, items: page.items };
       }),
   );
@@ -407,7 +407,7 @@ export default async function recordRoutes(app: FastifyInstance, ctx: ApiContext
       ctx.asUser(request, async (db, acting) => {
         const scope = await caseScope(db, request.params.ref);
         const overview = await sourceOverview(db, scope, request.params.id);
-        await acting.audit('source.overview', { source: request.params.id }, scope);
+        acting.auditRead('source.overview', { source: request.params.id }, scope);
         return overview;
       }),
   );
@@ -425,7 +425,7 @@ export default async function recordRoutes(app: FastifyInstance, ctx: ApiContext
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const { view, scope } = await recordView(db, request.params.id.replace(/^[rR]/, ''));
-        await acting.audit('record.read', {}, scope);
+        acting.auditRead('record.read', {}, scope);
         return view;
       }),
   );

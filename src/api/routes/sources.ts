@@ -49,7 +49,7 @@ export default async function sourceRoutes(app: FastifyInstance, ctx: ApiContext
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const page = await sourceRejects(db, request.params.ref, request.params.id, request.query);
-        await acting.audit('source.rejects', { source: page.source, offset: page.offset }, await caseScope(db, request.params.ref));
+        acting.auditRead('source.rejects', { source: page.source, offset: page.offset }, await caseScope(db, request.params.ref));
         return page;
       }),
   );

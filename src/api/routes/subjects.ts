@@ -27,7 +27,7 @@ export default async function subjectRoutes(app: FastifyInstance, ctx: ApiContex
     async (request) =>
       ctx.asUser(request, async (db, acting) => {
         const page = await subjectPage(db, request.query);
-        await acting.audit('subject.list', { offset: page.offset, shown: page.items.length });
+        acting.auditRead('subject.list', { offset: page.offset, shown: page.items.length });
         return page;
       }),
   );
@@ -47,7 +47,7 @@ export default async function subjectRoutes(app: FastifyInstance, ctx: ApiContex
         const id = bareId(request.params.id);
         const [subject] = await listSubjects(db, id);
         if (!subject) throw notFound(`no subject ${id} that you may see`);
-        await acting.audit('subject.read', { members: subject.members.length }, { target: `s${id}` });
+        acting.auditRead('subject.read', { members: subject.members.length }, { target: `s${id}` });
         return { ...subject, hits: await raiseSubjectHits(db, id) };
       });
       await announceHits(ctx, principalOf(request), answer.hits, request.log);
