@@ -32,6 +32,8 @@ export function acquireDirectoryLock(directory: string): DirectoryLock {
       const release = () => {
         if (released) return;
         released = true;
+        // A process that opens and closes stores many times (a server, a test run) keeps no listener per store.
+        process.removeListener('exit', release);
         try {
           unlinkSync(path);
         } catch {
