@@ -101,7 +101,8 @@ async function main(): Promise<void> {
         all.push(...reports);
         if (reports.every((report) => report.pushed === 0 && report.delivered === 0 && report.pending === 0)) return all;
       }
-      throw new Error('the nodes were still exchanging after 10 rounds');
+      const errors = all.filter((report) => report.error).map((report) => report.error);
+      throw new Error(`the nodes were still exchanging after 10 rounds (last errors: ${errors.slice(-3).join('; ')})`);
     };
 
     const common = Math.round(size * overlap);
