@@ -73,7 +73,7 @@ interface CheckedPair extends PairDecision {
 }
 
 /** Every pair of the batch, or the reason none of it may be stored: 400 for a malformed batch, 404 for a record the user may not see. */
-async function checkBatch(db: Transaction<Database>, decisions: readonly PairDecision[]): Promise<CheckedPair[]> {
+export async function checkBatch(db: Transaction<Database>, decisions: readonly PairDecision[]): Promise<CheckedPair[]> {
   const seen = new Set<string>();
   const pairs = decisions.map((item) => {
     const a = bareId(item.a);

@@ -16,8 +16,8 @@ import type { Database } from '../../store/index.ts';
 import type { ApiContext } from '../context.ts';
 import { forbidden } from '../problem.ts';
 import { arrayOf, nullable, object, paging, problems } from '../schemas.ts';
-import { bareId, entityIdParam } from './entities.ts';
-import { batchBody, decideBatch, decided, decidedBatch, pairKey, unsureMarked, UNSURE, withdrawBatch, withdrawnBatch, type PairDecision } from './match-review-decisions.ts';
+import { entityIdParam } from './entities.ts';
+import { batchBody, checkBatch, decideBatch, decided, decidedBatch, unsureMarked, UNSURE, withdrawBatch, withdrawnBatch, type PairDecision } from './match-review-decisions.ts';
 
 type Db = Kysely<Database>;
 type Status = 'open' | 'unsure';
@@ -210,15 +210,12 @@ export default async function matchReviewRoutes(app: FastifyInstance, ctx: ApiCo
       },
     },
     async (request, reply) => {
-      const a = bareId(request.body.a);
-      const b = bareId(request.body.b);
       const answer = await ctx.asUser(request, async (db, acting) => {
         if (acting.user.role === 'auditor') throw forbidden(NO_AUDITORS);
-        if (a === b) throw new UserError('a match decision needs two different entities');
-        const found = await db.selectFrom('entities').select('id').where('id', 'in', [a, b]).where('kind', '=', 'person').execute();
-        if (found.length !== 2) throw new UserError(`no person entity ${found.some((row) => row.id === a) ? b : a} that you may see`, 'not_found');
-        await acting.audit(UNSURE, {}, { target: pairKey(a, b) });
-        return { a, b, verdict: 'unsure' as const, decidedBy: acting.user.name };
+        // The same checks as a batch of one: two different person records the user may see.
+        const [pair] = await checkBatch(db, [{ a: request.body.a, b: request.body.b, decision: 'unsure' }]);
+        await acting.audit(UNSURE, {}, { target: pair!.key });
+        return { a: pair!.a, b: pair!.b, verdict: 'unsure' as const, decidedBy: acting.user.name };
       });
       return reply.code(201).send(answer);
     },
