@@ -18,7 +18,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { appendAuditIn, type Database } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
-import { withPeerLock } from './matching.ts';
+import { hex, withPeerLock } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { newReference } from './notices.ts';
 import { enqueue } from './outbox.ts';
@@ -67,8 +67,6 @@ interface DxMatch {
   tag: Buffer;
   registrationId: string;
 }
-
-const hex = (tags: readonly Buffer[]) => tags.map((tag) => tag.toString('hex'));
 
 async function recordOwn(trx: Transaction<Database>, peerId: string, selectors: readonly RegistrationSelector[], tags: readonly Buffer[]): Promise<DxMatch[]> {
   await sql`

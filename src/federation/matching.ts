@@ -24,7 +24,8 @@ export async function withPeerLock<T>(db: Kysely<Database>, peerId: string, work
   });
 }
 
-const hex = (tags: readonly Buffer[]) => tags.map((tag) => tag.toString('hex'));
+/** Tags as hex text, for `decode(…, 'hex')` over an unnest of a text array. */
+export const hex = (tags: readonly Buffer[]) => tags.map((tag) => tag.toString('hex'));
 
 function toMatches(rows: { tag: Buffer; identifier_id: string }[]): Match[] {
   return rows.map((row) => ({ tag: row.tag, identifierId: row.identifier_id }));
