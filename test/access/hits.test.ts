@@ -154,6 +154,7 @@ describe.each(BACKENDS)('cross-agency hits on $name', (backend) => {
     expectNotice(theirs.hits![0], { kind: 'identifier', about: 'phone +44 20 7946 0111', agency: 'Bravo Unit' });
     expectNothingOf(theirs, FOREIGN, 'the search result');
     expect((await searchAs(alice, '@nobody_holds_this')).hits).toEqual([]);
+
     expect((await searchAs(alice, 'shoplifting')).hits).toBeUndefined();
 
     // A case without a contact of its own gives its agency's.
@@ -267,5 +268,17 @@ describe.each(BACKENDS)('cross-agency hits on $name', (backend) => {
     const listed = parseJson<{ raised: HitNotice[]; received: unknown[] }>(await runCliInProcess(['hits', '--json'], env));
     expect(listed.raised.length).toBe(4);
     for (const output of [searched.stdout, matched.stdout, shown.stdout, JSON.stringify(listed)]) expectNothingOf(output, FOREIGN, 'the command line');
+  });
+
+  // Last: the notice it raises would change the counts the tests above check.
+  it("answers a bare handle name with the other agency's handle on any platform, and not a longer name", async () => {
+    const record = await store.db.selectFrom('records').select(['id', 'agency_id', 'source_id']).where('case_id', '=', world.cases.b1.id).executeTakeFirstOrThrow();
+    const handle = await sql<{ id: string }>`INSERT INTO identifiers (type, value) VALUES ('handle', 'nightjar_watch@telegram') RETURNING id`.execute(store.db);
+    await sql`INSERT INTO mentions (agency_id, case_id, identifier_id, source_id, record_id)
+      VALUES (${record.agency_id}, ${world.cases.b1.id}, ${handle.rows[0]!.id}, ${record.source_id}, ${record.id})`.execute(store.db);
+    const byName = await searchAs(alice, '@nightjar_watch');
+    expect(byName.hits).toHaveLength(1);
+    expectNotice(byName.hits![0], { kind: 'identifier', about: '@nightjar_watch', agency: 'Bravo Unit' });
+    expect((await searchAs(alice, '@nightjar_watcher')).hits).toEqual([]);
   });
 });

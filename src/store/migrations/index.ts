@@ -20,6 +20,7 @@ import * as federationExchange from './0014_federation_exchange.ts';
 import * as decisionWithdrawal from './0015_decision_withdrawal.ts';
 import * as visibleCasesPlpgsql from './0016_visible_cases_plpgsql.ts';
 import * as recordsSourceLine from './0017_records_source_line.ts';
+import * as identifierHitsByKey from './0018_identifier_hits_by_key.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015_decision_withdrawal': decisionWithdrawal,
   '0016_visible_cases_plpgsql': visibleCasesPlpgsql,
   '0017_records_source_line': recordsSourceLine,
+  '0018_identifier_hits_by_key': identifierHitsByKey,
 };
 
 export const migrationProvider: MigrationProvider = {
