@@ -152,4 +152,16 @@ describe.each(BACKENDS)('the audit log on $name', (backend) => {
     expect(own.every((entry) => entry.actor === 'bob')).toBe(true);
     expect(await searchAudit(store.db, world.users.b, { actor: 'alice' })).toEqual([]);
   });
+
+  // Last: its entries would change the counts the tests above check.
+  it('keeps one chain when many connections append at once, each entry with its own content', async () => {
+    const before = (await rowsOf(store.db)).length;
+    const details = Array.from({ length: 24 }, (_, i) => ({ i, text: `säm ${i} "quoted" \\ ${'x'.repeat(i * 40)}` }));
+    await Promise.all(details.map((detail, i) => (i % 3 === 0 ? appendAudit(store.db, { actor: 'carol', action: 'concurrent', details: detail }) : store.db.transaction().execute((trx) => appendAuditIn(trx, { actor: 'carol', action: 'concurrent', details: detail })))));
+    const rows = await rowsOf(store.db);
+    expect(rows.length).toBe(before + details.length);
+    expect(new Set(rows.map((row) => row.prev_hash)).size).toBe(rows.length);
+    expect(rows.filter((row) => row.action === 'concurrent').map((row) => row.details).sort((a, b) => Number(a['i']) - Number(b['i']))).toEqual(details);
+    expect(await verifyAudit(store.db)).toEqual({ ok: true, rows: rows.length });
+  });
 });

@@ -21,6 +21,7 @@ import * as decisionWithdrawal from './0015_decision_withdrawal.ts';
 import * as visibleCasesPlpgsql from './0016_visible_cases_plpgsql.ts';
 import * as recordsSourceLine from './0017_records_source_line.ts';
 import * as identifierHitsByKey from './0018_identifier_hits_by_key.ts';
+import * as auditAppendFunction from './0019_audit_append_function.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016_visible_cases_plpgsql': visibleCasesPlpgsql,
   '0017_records_source_line': recordsSourceLine,
   '0018_identifier_hits_by_key': identifierHitsByKey,
+  '0019_audit_append_function': auditAppendFunction,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -31,8 +31,9 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function auditHash(prevHash: string, entry: Omit<AuditEntry, 'id' | 'hash' | 'prev_hash'>): string {
-  const content = canonicalJson({
+/** What a row's hash covers besides the previous hash: its content as canonical JSON. */
+function auditContent(entry: Omit<AuditEntry, 'id' | 'hash' | 'prev_hash'>): string {
+  return canonicalJson({
     at: entry.at.toISOString(),
     actor: entry.actor,
     action: entry.action,
@@ -41,14 +42,17 @@ export function auditHash(prevHash: string, entry: Omit<AuditEntry, 'id' | 'hash
     target: entry.target,
     details: entry.details,
   });
-  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
-// Serialises appends across processes and connections, so the chain never forks.
-const AUDIT_LOCK = 0x6372_6f73; // "cros"
+/** SHA-256 of the previous hash, a newline and the content; crosslink_audit_append (migration 0019) computes the same. */
+export function auditHash(prevHash: string, entry: Omit<AuditEntry, 'id' | 'hash' | 'prev_hash'>): string {
+  return createHash('sha256').update(prevHash).update('\n').update(auditContent(entry)).digest('hex');
+}
 
+/** Appends one entry: in a transaction the caller holds, or as a statement of its own. */
 export async function appendAudit(db: Kysely<Database>, event: AuditEvent): Promise<AuditEntry> {
-  return db.transaction().execute((trx) => appendAuditIn(trx, event));
+  const [entry] = await appendChained(db, [event]);
+  return entry!;
 }
 
 /** Appends within a transaction the caller holds, so the entry commits with the work it records. */
@@ -58,44 +62,41 @@ export async function appendAuditIn(trx: Transaction<Database>, event: AuditEven
 }
 
 /**
- * Appends several events in one transaction of their own, chained in the order given: one lock,
- * one head read, one insert and one commit for all of them. The lock is held until the commit (the
+ * Appends several events in one statement (its own transaction), chained in the order given: one
+ * lock, one head read, one insert and one commit for all of them. The lock is held until the commit (the
  * next appender must see this batch's last hash), so each commit's flush to disk is a point every
  * append in every process waits for in turn; a batch pays that once for many events (see
  * api/audit-queue.ts, which gathers the audit entries of concurrent reads).
  */
 export async function appendAuditBatch(db: Kysely<Database>, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
   if (events.length === 0) return [];
-  return db.transaction().execute((trx) => appendChained(trx, events));
+  return appendChained(db, events);
 }
 
-async function appendChained(trx: Transaction<Database>, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
-  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-  // Through the SECURITY DEFINER function (migration 0007): an acting user may not read the head
-  // row itself, which is usually someone else's. Its statement starts after the lock is held, so
-  // it sees every append committed before ours.
-  const last = (await sql<{ hash: string }>`SELECT hash FROM crosslink_audit_head()`.execute(trx)).rows[0];
-  let prevHash = last?.hash ?? GENESIS_HASH;
+/**
+ * One statement (migration 0019): under the audit lock (held until the transaction commits, so
+ * the chain never forks across processes and connections) the function reads the chain's head
+ * and chains the entries in the order given, hashing the content computed here.
+ */
+async function appendChained(db: Kysely<Database>, events: readonly AuditEvent[]): Promise<AuditEntry[]> {
   const now = new Date();
-  const rows = events.map((event) => {
-    // Millisecond precision: what PostgreSQL stores and returns unchanged, so verification recomputes the same hash.
-    const entry = {
-      at: event.at ?? now,
-      actor: event.actor,
-      action: event.action,
-      agency_id: event.agencyId ?? null,
-      case_id: event.caseId ?? null,
-      target: event.target ?? null,
-      details: event.details ?? {},
-    };
-    const hash = auditHash(prevHash, entry);
-    const row = { ...entry, prev_hash: prevHash, hash };
-    prevHash = hash;
-    return row;
-  });
-  // Ids come from the sequence in the order of the VALUES list, which is the chain's order.
-  const inserted = await trx.insertInto('audit_log').values(rows).returningAll().execute();
-  return inserted.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  // Millisecond precision: what PostgreSQL stores and returns unchanged, so verification recomputes the same hash.
+  const entries = events.map((event) => ({
+    at: event.at ?? now,
+    actor: event.actor,
+    action: event.action,
+    agency_id: event.agencyId ?? null,
+    case_id: event.caseId ?? null,
+    target: event.target ?? null,
+    details: event.details ?? {},
+  }));
+  const column = <K extends keyof (typeof entries)[number]>(key: K) => entries.map((entry) => entry[key]);
+  const inserted = await sql<AuditEntry>`
+    SELECT * FROM crosslink_audit_append(
+      ${column('at')}::timestamptz[], ${column('actor')}::text[], ${column('action')}::text[], ${column('agency_id')}::bigint[],
+      ${column('case_id')}::bigint[], ${column('target')}::text[], ${entries.map((entry) => JSON.stringify(entry.details))}::jsonb[],
+      ${entries.map(auditContent)}::text[])`.execute(db);
+  return inserted.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
 }
 
 export interface AuditVerification {
