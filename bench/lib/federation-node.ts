@@ -18,8 +18,9 @@ export interface SelectorRange {
   from: number;
   count: number;
   common: number;
-  /** These many (of the range) get `new<i>@both.example` instead: new on two nodes at once. */
+  /** These many (of the range) get `<bothPrefix><i>@both.example` instead (default prefix `new`): held by two nodes. */
   newBoth?: number;
+  bothPrefix?: string;
 }
 
 export type Request =
@@ -30,10 +31,10 @@ export type Request =
   | { op: 'count'; table: 'federation_matches' | 'federation_hits' }
   | { op: 'close' };
 
-function selectorsOf({ prefix, from, count, common, newBoth = 0 }: SelectorRange): [string, string][] {
+function selectorsOf({ prefix, from, count, common, newBoth = 0, bothPrefix = 'new' }: SelectorRange): [string, string][] {
   return Array.from({ length: count }, (_, k) => {
     const i = from + k;
-    if (k < newBoth) return ['email', `new${k}@both.example`];
+    if (k < newBoth) return ['email', `${bothPrefix}${k}@both.example`];
     return i < common ? ['email', `person${i}@shared.example`] : ['email', `person${i}@${prefix}.example`];
   });
 }

@@ -24,7 +24,7 @@ import { withPeerLock, type Match } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { queueNotices } from './notices.ts';
 import type { Peer } from './peers.ts';
-import { SHARED } from './policy.ts';
+import { sharedAfter } from './policy.ts';
 import { spendBudget } from './push.ts';
 import { shuffled, TAG_BYTES } from './psi.ts';
 import { exchange } from './transport.ts';
@@ -63,7 +63,7 @@ export function pdqPairTag(a: string, b: string): Buffer {
 export async function sharedPdqValues(db: Kysely<Database>, options: { unsentTo?: string; afterId?: string; limit?: number } = {}): Promise<PdqValue[]> {
   const rows = await sql<PdqValue>`
     SELECT i.id, i.value FROM identifiers i
-    WHERE i.type = 'pdq' AND i.id > ${options.afterId ?? '0'} AND ${SHARED}
+    WHERE i.type = 'pdq' AND ${sharedAfter(options.afterId ?? '0')}
       AND NOT EXISTS (
         SELECT 1 FROM mentions m JOIN entities e ON e.id = m.entity_id
         WHERE m.identifier_id = i.id AND e.props ? 'pdq_quality' AND (e.props->>'pdq_quality')::int < ${PDQ_MIN_QUALITY})

@@ -5,7 +5,7 @@
  * optionally only some identifier types. Set by a supervisor or administrator who is a member of
  * the case, on a connection acting as them: row-level security (migration 0012) enforces it.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Principal } from '../access/index.ts';
 import { SERVICE_HANDLES } from '../analysis/strength.ts';
 import { IDENTIFIER_TYPE_NAMES, UserError } from '../model/index.ts';
@@ -85,11 +85,18 @@ export interface Selector {
  */
 const SERVICE_SELECTORS = [...SERVICE_HANDLES].map((name) => `${name}@irc`);
 
-/** The predicate "some case shares this identifier", over identifiers aliased `i`. */
-export const SHARED = sql<boolean>`(EXISTS (
-  SELECT 1 FROM mentions m JOIN federation_case_policy p ON p.case_id = m.case_id
-  WHERE m.identifier_id = i.id AND p.sharing <> 'none' AND (p.types IS NULL OR i.type = ANY (p.types)))
-  AND NOT (i.type = 'handle' AND i.value = ANY (${SERVICE_SELECTORS}::text[])))`;
+/**
+ * The predicate "some case shares this identifier", over identifiers aliased `i` with ids above
+ * `afterId`. The bound is repeated on the mentions: without it PostgreSQL merged the identifiers
+ * with the mentions from the first one on, so each batch of a sync read every mention before it
+ * (105,000 to find 5,000 past the 100,000th; 12 ms with the bound, 85 ms without).
+ */
+export function sharedAfter(afterId: string): RawBuilder<boolean> {
+  return sql<boolean>`i.id > ${afterId} AND (EXISTS (
+    SELECT 1 FROM mentions m JOIN federation_case_policy p ON p.case_id = m.case_id
+    WHERE m.identifier_id = i.id AND m.identifier_id > ${afterId} AND p.sharing <> 'none' AND (p.types IS NULL OR i.type = ANY (p.types)))
+    AND NOT (i.type = 'handle' AND i.value = ANY (${SERVICE_SELECTORS}::text[])))`;
+}
 
 /**
  * The next selectors (by id, after `afterId`) that some case shares and that have not been exchanged
@@ -99,7 +106,7 @@ export const SHARED = sql<boolean>`(EXISTS (
 export async function unsentSelectors(db: Kysely<Database>, peerId: string, afterId: string, limit: number): Promise<Selector[]> {
   const rows = await sql<Selector>`
     SELECT i.id, i.type, i.value FROM identifiers i
-    WHERE i.id > ${afterId} AND i.type <> 'pdq' AND ${SHARED}
+    WHERE i.type <> 'pdq' AND ${sharedAfter(afterId)}
       AND NOT EXISTS (SELECT 1 FROM federation_mine f WHERE f.peer_id = ${peerId} AND f.identifier_id = i.id)
     ORDER BY i.id LIMIT ${limit}`.execute(db);
   return rows.rows;

@@ -9,7 +9,7 @@ import type { FederationNode } from './node.ts';
 import { deliverOutbox } from './outbox.ts';
 import { activePeers, type Peer } from './peers.ts';
 import { unsentSelectors } from './policy.ts';
-import { completePush, preparePush, type PreparedPush } from './push.ts';
+import { completePush, preparePush, type PreparedPush, type PushOutcome } from './push.ts';
 
 export interface SyncReport {
   peer: string;
@@ -26,6 +26,9 @@ export interface SyncReport {
   error?: string;
   seconds: number;
 }
+
+/** Pushes to one peer under way at once in a round (see runRound). */
+const PUSHES_IN_FLIGHT = 2;
 
 // One round per peer at a time in this process: a periodic round and one kicked by new notices
 // would otherwise push the same selectors twice (harmless, but twice the work).
@@ -47,19 +50,34 @@ async function runRound(node: FederationNode, peer: Peer, options: { actor?: str
   try {
     const before = await deliverOutbox(node, peer, { all: options.deliverAll });
     report.delivered += before.delivered;
-    // Pipelined: the next batch is read and blinded (worker threads) while this one is in flight
-    // and being stored, so the arithmetic and the store/HTTP work overlap.
-    let next = prepareBatch(node, peer, '0');
-    for (;;) {
-      const prepared = await next;
-      if (!prepared) break;
-      next = prepareBatch(node, peer, prepared.lastId);
-      // Should this push fail, the round ends and the batch being prepared is dropped unsent.
-      next.catch(() => undefined);
-      const outcome = await completePush(node, peer, prepared, actor);
+    // Pipelined: the next batch is read and blinded (worker threads) while earlier ones are in
+    // flight, and up to PUSHES_IN_FLIGHT pushes are under way at once, so that the peer answering
+    // (and storing) one batch overlaps with this node storing the one before. One push at a time
+    // left both cores idle for most of each batch (docs/benchmarks.md, federation).
+    const inFlight: Promise<PushOutcome>[] = [];
+    const tally = (outcome: PushOutcome) => {
       report.pushed += outcome.selectors;
       report.matches += outcome.matches;
       report.notices += outcome.notices;
+    };
+    try {
+      let next = prepareBatch(node, peer, '0');
+      for (;;) {
+        const prepared = await next;
+        if (!prepared) break;
+        next = prepareBatch(node, peer, prepared.lastId);
+        // Should a push fail, the round ends and the batch being prepared is dropped unsent.
+        next.catch(() => undefined);
+        const push = completePush(node, peer, prepared, actor);
+        push.catch(() => undefined); // awaited below, in order; this only keeps a failure from going unhandled meanwhile
+        inFlight.push(push);
+        if (inFlight.length >= PUSHES_IN_FLIGHT) tally(await inFlight.shift()!);
+      }
+      while (inFlight.length > 0) tally(await inFlight.shift()!);
+    } finally {
+      // A failed push ends the round only once the others have settled: nothing of this round
+      // may still be writing when the next one starts.
+      await Promise.allSettled(inFlight);
     }
     report.channels = await syncChannels(node, peer, actor);
     const after = await deliverOutbox(node, peer, { all: options.deliverAll });

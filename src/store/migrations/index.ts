@@ -22,6 +22,7 @@ import * as visibleCasesPlpgsql from './0016_visible_cases_plpgsql.ts';
 import * as recordsSourceLine from './0017_records_source_line.ts';
 import * as identifierHitsByKey from './0018_identifier_hits_by_key.ts';
 import * as auditAppendFunction from './0019_audit_append_function.ts';
+import * as federationTagsWithoutPeerKeys from './0020_federation_tags_without_peer_keys.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017_records_source_line': recordsSourceLine,
   '0018_identifier_hits_by_key': identifierHitsByKey,
   '0019_audit_append_function': auditAppendFunction,
+  '0020_federation_tags_without_peer_keys': federationTagsWithoutPeerKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
