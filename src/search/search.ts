@@ -127,7 +127,8 @@ export async function search(db: Kysely<Database>, query: SearchQuery, options: 
         LIMIT ${COUNT_LIMIT + 1})
       SELECT counted.total, page.id, page.score
       FROM (SELECT count(*) AS total FROM candidates) counted
-      LEFT JOIN LATERAL (SELECT * FROM candidates ORDER BY score DESC, occurred_at DESC NULLS LAST, id LIMIT ${limit} OFFSET ${offset}) page ON true`.execute(db);
+      LEFT JOIN LATERAL (SELECT * FROM candidates ORDER BY score DESC, occurred_at DESC NULLS LAST, id LIMIT ${limit} OFFSET ${offset}) page ON true
+      ORDER BY page.score DESC, page.occurred_at DESC NULLS LAST, page.id`.execute(db);
     const page = found.rows.filter((row) => row.id !== null);
     const rows = page.length === 0 ? { rows: [] } : await sql<{
       id: string;
