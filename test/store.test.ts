@@ -2,7 +2,7 @@
  * The store on every backend: migrations from empty, round-trips of every table, uniqueness,
  * append-only evidence, agency/case consistency and the audit chain.
  */
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTITY_KIND_NAMES, IDENTIFIER_TYPE_NAMES, UserError } from '../src/model/index.ts';
 import {
@@ -30,6 +30,7 @@ import {
   subjectMembers,
   verifyAudit,
   type CaseScope,
+  type Database,
   type Store,
 } from '../src/store/index.ts';
 import { migrationProvider } from '../src/store/migrations/index.ts';
@@ -247,6 +248,46 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     expect(await committedRanges(store.db, source.id)).toEqual([{ first: 0, items: 3 }, { first: 3, items: 3 }, { first: 6, items: 3 }]);
     const accounts = await store.db.selectFrom('entities').select('id').where('kind', '=', 'account').where('key', 'like', 'irc::%').execute();
     expect(accounts).toHaveLength(3);
+  });
+
+  // The server's pool holds BEGIN back and sends it with the transaction's first statement
+  // (store/prepared.ts): whatever that statement is, the transaction must be one.
+  it('keeps a transaction whole whether its first statement has parameters, none, fails, or there is none', async () => {
+    await sql`CREATE TABLE transaction_probe (label text NOT NULL)`.execute(store.db);
+    const labels = async () => (await sql<{ label: string }>`SELECT label FROM transaction_probe ORDER BY label`.execute(store.db)).rows.map((row) => row.label);
+    class Undo extends Error {}
+    const undone = (work: (trx: Transaction<Database>) => Promise<void>) =>
+      store.db
+        .transaction()
+        .execute(async (trx) => {
+          await work(trx);
+          throw new Undo();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof Undo)) throw error;
+        });
+    // First statement without parameters, then one with: both undone by the rollback.
+    await undone(async (trx) => {
+      await sql`INSERT INTO transaction_probe VALUES ('rolled back 1')`.execute(trx);
+      await sql`INSERT INTO transaction_probe VALUES (${'rolled back 2'})`.execute(trx);
+    });
+    // First statement with parameters.
+    await undone(async (trx) => {
+      await sql`INSERT INTO transaction_probe VALUES (${'rolled back 3'})`.execute(trx);
+    });
+    expect(await labels()).toEqual([]);
+    // A first statement that fails: the transaction is over, its connection good for the next.
+    await expect(store.db.transaction().execute((trx) => sql`SELECT 1 / 0`.execute(trx))).rejects.toThrow(/division by zero/);
+    // No statement at all, then work outside any transaction: committed at once, seen by every connection.
+    await store.db.transaction().execute(async () => undefined);
+    await sql`INSERT INTO transaction_probe VALUES ('alone')`.execute(store.db);
+    for (const seen of await Promise.all(Array.from({ length: 4 }, () => labels()))) expect(seen).toEqual(['alone']);
+    // A committed transaction whose first statement has no parameters stays committed.
+    await store.db.transaction().execute(async (trx) => {
+      await sql`INSERT INTO transaction_probe VALUES ('together')`.execute(trx);
+    });
+    expect(await labels()).toEqual(['alone', 'together']);
+    await sql`DROP TABLE transaction_probe`.execute(store.db);
   });
 
   it('counts what it holds, per case', async () => {

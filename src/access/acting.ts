@@ -15,8 +15,10 @@ export async function withUser<T>(store: Store, user: ActingUser, work: (trx: Tr
   if (!/^[1-9][0-9]{0,18}$/.test(user.id)) throw new Error(`not a user id: '${user.id}'`);
   return store.db.transaction().execute(async (trx) => {
     // Synchronised scans off as well (search.ts: "the first found" must be the same on every page),
-    // in this one round trip rather than one more per search.
-    await sql`SELECT set_config('role', ${APP_ROLE}, true), set_config('crosslink.user_id', ${user.id}, true), set_config('synchronize_seqscans', 'off', true)`.execute(trx);
+    // in this one round trip rather than one more per search. Literals, not parameters (the id is
+    // checked above, the role a constant): a statement without parameters goes in one message with
+    // the transaction's BEGIN (store/prepared.ts).
+    await sql`SELECT set_config('role', ${sql.lit(APP_ROLE)}, true), set_config('crosslink.user_id', ${sql.lit(user.id)}, true), set_config('synchronize_seqscans', 'off', true)`.execute(trx);
     return work(trx);
   });
 }

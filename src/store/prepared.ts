@@ -30,6 +30,8 @@ interface ConnectionState {
   names: Set<string>;
   /** Set when the connection must not be reused: too many statements, or a stale prepared one. */
   retire: boolean;
+  /** A BEGIN not sent yet: it goes with the transaction's first statement (see `wrap`). */
+  beginPending: boolean;
 }
 
 const states = new WeakMap<pg.PoolClient, ConnectionState>();
@@ -45,7 +47,7 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
       const client = await pool.connect();
       let state = states.get(client);
       if (!state) {
-        state = { names: new Set(), retire: false };
+        state = { names: new Set(), retire: false, beginPending: false };
         states.set(client, state);
       }
       return wrap(client, state);
@@ -54,8 +56,15 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
   };
 }
 
+/**
+ * Also saves a round trip per transaction: Kysely sends BEGIN on its own, and each round trip on
+ * loopback costs both processes CPU (an API read is about ten). BEGIN is held back and sent in
+ * one message with the next statement when that one has no parameters (a simple query may hold
+ * several statements; access/acting.ts makes a request's first statement such a one), or just
+ * before it otherwise. A transaction that ends before any statement sends nothing at all.
+ */
 function wrap(client: pg.PoolClient, state: ConnectionState): PostgresPoolClient {
-  const query = async (text: string, parameters: readonly unknown[]) => {
+  const send = async (text: string, parameters: readonly unknown[]) => {
     if (parameters.length === 0 || parameters.length > MAX_PARAMETERS) return client.query(text, [...parameters]);
     const name = statementName(text);
     state.names.add(name);
@@ -68,10 +77,36 @@ function wrap(client: pg.PoolClient, state: ConnectionState): PostgresPoolClient
       throw error;
     }
   };
+  const query = async (text: string, parameters: readonly unknown[]) => {
+    if (text === 'begin' && parameters.length === 0) {
+      state.beginPending = true;
+      return { command: 'BEGIN', rowCount: null, rows: [] };
+    }
+    if (!state.beginPending) return send(text, parameters);
+    state.beginPending = false;
+    if ((text === 'commit' || text === 'rollback') && parameters.length === 0) return { command: text.toUpperCase(), rowCount: null, rows: [] };
+    if (parameters.length > 0) {
+      await client.query('begin');
+      return send(text, parameters);
+    }
+    // Several statements in one simple query: pg answers with a result per statement; this one's is the last.
+    const results = (await client.query(`begin;\n${text}`)) as unknown as pg.QueryResult[];
+    return results[results.length - 1]!;
+  };
   return {
-    // A cursor (Kysely's streaming) goes through as it is.
-    query: ((first: unknown, parameters?: readonly unknown[]) =>
-      typeof first === 'string' ? query(first, parameters ?? []) : client.query(first as never)) as unknown as PostgresPoolClient['query'],
-    release: (destroy?: boolean) => client.release(destroy || state.retire),
+    // A cursor (Kysely's streaming) goes through as it is, after a held-back BEGIN.
+    query: ((first: unknown, parameters?: readonly unknown[]) => {
+      if (typeof first === 'string') return query(first, parameters ?? []);
+      if (state.beginPending) {
+        // pg runs a client's queries in the order given: BEGIN first, then the cursor (which must be returned as it is).
+        state.beginPending = false;
+        client.query('begin').catch(() => undefined); // a failed BEGIN fails the cursor's own query too
+      }
+      return client.query(first as never);
+    }) as unknown as PostgresPoolClient['query'],
+    release: (destroy?: boolean) => {
+      state.beginPending = false;
+      client.release(destroy || state.retire);
+    },
   };
 }
