@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, ensureLocalAdmin, grantCase } from '../../src/access/index.ts';
+import { COUNT_LIMIT } from '../../src/search/index.ts';
 import { PASSWORD, screenshot, signIn, startWebSession, USER, type WebSession, type WebWorld } from './harness.ts';
 
 describe('the web app in Chromium', () => {
@@ -102,6 +103,18 @@ describe('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Next →' }).first().click();
     await expect.poll(() => page.locator('.pager .showing').first().textContent()).toMatch(/^Showing 21–40 of /);
     expect(page.url()).toContain('offset=20');
+  });
+
+  it('stops paging where search stopped ranking, and says how to reach the rest', async () => {
+    const frequent = await sql<{ word: string }>`
+      SELECT word FROM ts_stat('SELECT search FROM records') WHERE length(word) >= 4 AND word ~ '^[a-z]+$' AND ndoc > ${COUNT_LIMIT + 20} ORDER BY ndoc, word LIMIT 1`.execute(world.store.db);
+    expect(frequent.rows).toHaveLength(1);
+    await page.goto(`${world.url}/search?q=${frequent.rows[0]!.word}&offset=${COUNT_LIMIT - 20}`);
+    await page.locator('.record-hit').first().waitFor();
+    const pager = page.locator('.pager').first();
+    expect(await pager.locator('.showing').textContent()).toBe(`Showing ${COUNT_LIMIT - 19}–${COUNT_LIMIT} of ${COUNT_LIMIT}+ records`);
+    expect(await pager.getByRole('button', { name: 'Next →' }).isDisabled()).toBe(true);
+    expect(await pager.textContent()).toContain('narrow the search');
   });
 
   it("opens an entity from a search for a person's identifier and shows it with its records' sources", async () => {

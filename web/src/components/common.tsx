@@ -53,6 +53,7 @@ export function Pager({
   shown,
   total,
   more,
+  capped,
   onChange,
   label,
 }: {
@@ -61,12 +62,15 @@ export function Pager({
   shown: number;
   total: number;
   more?: boolean;
+  /** When `more` means "the server looked no further" (search counts to a limit): what to do instead of paging on. */
+  capped?: string;
   onChange: (offset: number) => void;
   label: string;
 }) {
   const first = shown === 0 ? 0 : offset + 1;
   const last = offset + shown;
   const totalText = `${total.toLocaleString()}${more ? '+' : ''}`;
+  const atCap = !!more && capped !== undefined && last >= total;
   return (
     <nav className="pager" aria-label={`${label} pages`}>
       <span className="showing" role="status">
@@ -75,9 +79,10 @@ export function Pager({
       <button type="button" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - limit))}>
         ← Previous
       </button>
-      <button type="button" disabled={last >= total && !more} onClick={() => onChange(offset + limit)}>
+      <button type="button" disabled={last >= total && (!more || atCap)} onClick={() => onChange(offset + limit)}>
         Next →
       </button>
+      {atCap && <span className="muted">{capped}</span>}
     </nav>
   );
 }

@@ -13,6 +13,8 @@ import type { CaseSummary, SearchResult } from '../types.ts';
 import { evidenceUrl } from './Evidence.tsx';
 
 const LIMIT = 20;
+/** Search counts and ranks the first matches it finds, no more (src/search/search.ts COUNT_LIMIT): paging past them finds nothing. */
+const CAPPED = 'Only the first matches found are ranked: narrow the search (more words, case:, kind:, dates) to reach the rest.';
 const RECORD_KINDS = ['message', 'transaction', 'arrest', 'sighting', 'media'];
 
 export function SearchScreen() {
@@ -141,7 +143,7 @@ export function SearchScreen() {
             {records && records.total === 0 && <p className="muted">No record matched{q ? ` “${q}”` : ''}.</p>}
             {records && records.total > 0 && (
               <>
-                <Pager label="records" offset={offset} limit={LIMIT} shown={records.hits.length} total={records.total} more={records.more} onChange={(next) => go({ offset: next })} />
+                <Pager label="records" offset={offset} limit={LIMIT} shown={records.hits.length} total={records.total} more={records.more} capped={CAPPED} onChange={(next) => go({ offset: next })} />
                 <ol className="record-hits" start={offset + 1}>
                   {records.hits.map((hit) => (
                     <li key={hit.id} className="record-hit">
@@ -165,7 +167,7 @@ export function SearchScreen() {
                     </li>
                   ))}
                 </ol>
-                {records.hits.length > 5 && <Pager label="records" offset={offset} limit={LIMIT} shown={records.hits.length} total={records.total} more={records.more} onChange={(next) => go({ offset: next })} />}
+                {records.hits.length > 5 && <Pager label="records" offset={offset} limit={LIMIT} shown={records.hits.length} total={records.total} more={records.more} capped={CAPPED} onChange={(next) => go({ offset: next })} />}
               </>
             )}
           </section>
