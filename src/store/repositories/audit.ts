@@ -56,9 +56,8 @@ export async function appendAudit(db: Kysely<Database>, event: AuditEvent): Prom
 }
 
 /** Appends within a transaction the caller holds, so the entry commits with the work it records. */
-export async function appendAuditIn(trx: Transaction<Database>, event: AuditEvent): Promise<AuditEntry> {
-  const [entry] = await appendChained(trx, [event]);
-  return entry!;
+export function appendAuditIn(trx: Transaction<Database>, event: AuditEvent): Promise<AuditEntry> {
+  return appendAudit(trx, event);
 }
 
 /**
