@@ -25,6 +25,7 @@ import {
   isInitialised,
   migrateToLatest,
   openCase,
+  refreshStatistics,
   registerSource,
   storeStats,
   subjectMembers,
@@ -288,6 +289,23 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     });
     expect(await labels()).toEqual(['alone', 'together']);
     await sql`DROP TABLE transaction_probe`.execute(store.db);
+  });
+
+  it('analyzes a table never analyzed or grown by a fifth since, and leaves small or unchanged ones alone', async () => {
+    await sql`CREATE TABLE statistics_probe (id int PRIMARY KEY, label text)`.execute(store.db);
+    const fill = (from: number, to: number) => sql`INSERT INTO statistics_probe SELECT g, repeat('x', 100) FROM generate_series(${from}::int, ${to}::int) g`.execute(store.db);
+    const analyzedRows = async () => Number((await sql<{ n: number }>`SELECT reltuples AS n FROM pg_class WHERE relname = 'statistics_probe'`.execute(store.db)).rows[0]!.n);
+    await fill(1, 50);
+    expect(await refreshStatistics(store.db, ['statistics_probe', 'agencies'])).toEqual([]); // a page or two: any plan will do
+    await fill(51, 5000);
+    expect(await refreshStatistics(store.db, ['statistics_probe'])).toEqual(['statistics_probe']);
+    expect(await analyzedRows()).toBe(5000);
+    await fill(5001, 5500);
+    expect(await refreshStatistics(store.db, ['statistics_probe'])).toEqual([]); // a tenth more
+    await fill(5501, 7000);
+    expect(await refreshStatistics(store.db, ['statistics_probe'])).toEqual(['statistics_probe']);
+    expect(await analyzedRows()).toBe(7000);
+    await sql`DROP TABLE statistics_probe`.execute(store.db);
   });
 
   it('counts what it holds, per case', async () => {

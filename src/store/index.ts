@@ -17,3 +17,4 @@ export * from './repositories/batches.ts';
 export * from './repositories/resolution.ts';
 export * from './repositories/stats.ts';
 export { visibleCases } from './visible.ts';
+export { refreshStatistics } from './statistics.ts';

@@ -23,6 +23,7 @@ import * as recordsSourceLine from './0017_records_source_line.ts';
 import * as identifierHitsByKey from './0018_identifier_hits_by_key.ts';
 import * as auditAppendFunction from './0019_audit_append_function.ts';
 import * as federationTagsWithoutPeerKeys from './0020_federation_tags_without_peer_keys.ts';
+import * as federationNoticeKeys from './0021_federation_notice_keys.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018_identifier_hits_by_key': identifierHitsByKey,
   '0019_audit_append_function': auditAppendFunction,
   '0020_federation_tags_without_peer_keys': federationTagsWithoutPeerKeys,
+  '0021_federation_notice_keys': federationNoticeKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
