@@ -7,6 +7,7 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../store/index.ts';
+import { TAG_BYTES } from './psi.ts';
 
 /** pg_advisory_xact_lock class of federation's per-peer lock: "fede". */
 const PEER_LOCK = 0x6665_6465;
@@ -28,52 +29,70 @@ export async function withPeerLock<T>(db: Kysely<Database>, peerId: string, work
 export const hex = (tags: readonly Buffer[]) => tags.map((tag) => tag.toString('hex'));
 
 /**
- * The rows of `table` with the peer and the tag `hexTag` (a column of the caller's unnest), as a
- * LATERAL subquery: one index probe per tag of a batch, whatever PostgreSQL knows of the table.
- * Written as a join or `tag IN (…)`, the planner, without statistics (autovacuum off, or PGlite,
- * which has none), hashed the peer's whole table for each batch: 140 ms a batch of 5,000 against
- * 200,000 tags, growing with the table, against 31 ms for the probes (EXPLAIN ANALYZE, one server).
- * OFFSET 0 keeps the subquery from being flattened into such a join.
+ * Tags travel to PostgreSQL packed in one bytea (16 bytes each, sent binary) and are unpacked there
+ * by position: a text array of hex took a string, an escape and a decode per tag on both sides and
+ * twice the bytes on the socket, and in a node's CPU profile writing statements to the socket was
+ * its largest single cost.
  */
-function probe(table: 'federation_mine' | 'federation_theirs' | 'federation_matches', peerId: string, hexTag: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`SELECT x.* FROM ${sql.table(table)} x WHERE x.peer_id = ${peerId} AND x.tag = decode(${hexTag}, 'hex') OFFSET 0`;
+function packed(tags: readonly Buffer[]): Buffer {
+  for (const tag of tags) if (tag.length !== TAG_BYTES) throw new Error(`a tag is ${TAG_BYTES} bytes, not ${tag.length}`);
+  return Buffer.concat(tags);
+}
+
+/** The n-th (from 1) tag of `packed`, a column holding the packed tags, in SQL. */
+const nthTag = (n: RawBuilder<unknown>) => sql`substring(p.packed FROM ${sql.lit(TAG_BYTES)} * (${n}::int - 1) + 1 FOR ${sql.lit(TAG_BYTES)})`;
+
+/** The packed tags as rows (tag, n), n counting from 1 in the order given. */
+const tagRows = (tags: Buffer) =>
+  sql`SELECT ${nthTag(sql`n`)} AS tag, n FROM (SELECT ${tags}::bytea AS packed) p, generate_series(1, length(p.packed) / ${sql.lit(TAG_BYTES)}) AS n`;
+
+/**
+ * The rows of `table` with the peer and the tag `tag` (a column of the caller's rows), as a LATERAL
+ * subquery: one index probe per tag of a batch, whatever PostgreSQL knows of the table. Written as a
+ * join or `tag IN (…)`, the planner, without statistics (autovacuum off, or PGlite, which has none),
+ * hashed the peer's whole table for each batch: 140 ms a batch of 5,000 against 200,000 tags,
+ * growing with the table, against 31 ms for the probes (EXPLAIN ANALYZE, one server). OFFSET 0
+ * keeps the subquery from being flattened into such a join.
+ */
+function probe(table: 'federation_mine' | 'federation_theirs' | 'federation_matches', peerId: string, tag: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`SELECT x.* FROM ${sql.table(table)} x WHERE x.peer_id = ${peerId} AND x.tag = ${tag} OFFSET 0`;
 }
 
 function toMatches(rows: { tag: Buffer; identifier_id: string }[]): Match[] {
   return rows.map((row) => ({ tag: row.tag, identifierId: row.identifier_id }));
 }
 
-/** Our selectors, exchanged: their tags (in the same order as the ids). Returns the matches they make. */
+/**
+ * Our selectors, exchanged: their tags (in the same order as the ids). Returns the matches they
+ * make. One statement: the tags are recorded (a data-modifying WITH, run whether or not read) and
+ * looked up in the peer's at once.
+ */
 export async function recordOwnExchange(trx: Transaction<Database>, peerId: string, identifierIds: readonly string[], tags: readonly Buffer[]): Promise<Match[]> {
   if (identifierIds.length !== tags.length) throw new Error('one tag per identifier');
   if (identifierIds.length === 0) return [];
-  const ids = [...identifierIds];
-  const tagHex = hex(tags);
-  await sql`
-    INSERT INTO federation_mine (peer_id, identifier_id, tag)
-    SELECT ${peerId}, t.id, decode(t.tag, 'hex') FROM unnest(${ids}::bigint[], ${tagHex}::text[]) AS t (id, tag)
-    ON CONFLICT DO NOTHING`.execute(trx);
+  const all = packed(tags);
   const found = await sql<{ tag: Buffer; identifier_id: string }>`
+    WITH batch AS MATERIALIZED (
+      SELECT t.id, ${nthTag(sql`t.n`)} AS tag FROM (SELECT ${all}::bytea AS packed) p, unnest(${[...identifierIds]}::bigint[]) WITH ORDINALITY AS t (id, n)),
+    recorded AS (
+      INSERT INTO federation_mine (peer_id, identifier_id, tag) SELECT ${peerId}, b.id, b.tag FROM batch b ON CONFLICT DO NOTHING)
     INSERT INTO federation_matches (peer_id, tag, identifier_id)
-    SELECT ${peerId}, th.tag, t.id FROM unnest(${ids}::bigint[], ${tagHex}::text[]) AS t (id, tag)
-    CROSS JOIN LATERAL (${probe('federation_theirs', peerId, sql`t.tag`)}) th
+    SELECT ${peerId}, th.tag, b.id FROM batch b CROSS JOIN LATERAL (${probe('federation_theirs', peerId, sql`b.tag`)}) th
     ON CONFLICT DO NOTHING
     RETURNING tag, identifier_id`.execute(trx);
   return toMatches(found.rows);
 }
 
-/** The peer's selectors, as tags. Returns the matches they make with ours. */
+/** The peer's selectors, as tags. Returns the matches they make with ours (one statement, as above). */
 export async function recordPeerSelectors(trx: Transaction<Database>, peerId: string, tags: readonly Buffer[]): Promise<Match[]> {
   if (tags.length === 0) return [];
-  const list = hex(tags);
-  await sql`
-    INSERT INTO federation_theirs (peer_id, tag)
-    SELECT ${peerId}, decode(t, 'hex') FROM unnest(${list}::text[]) AS t
-    ON CONFLICT DO NOTHING`.execute(trx);
+  const all = packed(tags);
   const found = await sql<{ tag: Buffer; identifier_id: string }>`
+    WITH batch AS MATERIALIZED (${tagRows(all)}),
+    recorded AS (
+      INSERT INTO federation_theirs (peer_id, tag) SELECT ${peerId}, b.tag FROM batch b ON CONFLICT DO NOTHING)
     INSERT INTO federation_matches (peer_id, tag, identifier_id)
-    SELECT ${peerId}, m.tag, m.identifier_id FROM unnest(${list}::text[]) AS t (tag)
-    CROSS JOIN LATERAL (${probe('federation_mine', peerId, sql`t.tag`)}) m
+    SELECT ${peerId}, m.tag, m.identifier_id FROM batch b CROSS JOIN LATERAL (${probe('federation_mine', peerId, sql`b.tag`)}) m
     ON CONFLICT DO NOTHING
     RETURNING tag, identifier_id`.execute(trx);
   return toMatches(found.rows);
@@ -83,7 +102,7 @@ export async function recordPeerSelectors(trx: Transaction<Database>, peerId: st
 export async function knownMatches(db: Kysely<Database>, peerId: string, tags: readonly Buffer[]): Promise<Match[]> {
   if (tags.length === 0) return [];
   const found = await sql<{ tag: Buffer; identifier_id: string }>`
-    SELECT m.tag, m.identifier_id FROM unnest(${hex(tags)}::text[]) AS t (tag)
+    SELECT m.tag, m.identifier_id FROM (${tagRows(packed(tags))}) t
     CROSS JOIN LATERAL (${probe('federation_matches', peerId, sql`t.tag`)}) m`.execute(db);
   return toMatches(found.rows);
 }
