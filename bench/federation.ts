@@ -95,29 +95,33 @@ async function main(): Promise<void> {
     await b.call({ op: 'addPeer', name: 'a', url: pa!.url, key: pa!.key });
     const count = async (table: 'federation_matches' | 'federation_hits') => Promise.all(nodes.map((node) => node.call<number>({ op: 'count', table })));
     // Both nodes sync at once, as two deployments do on their own schedules, round after round
-    // until one moves nothing: the notices a round queues go in the next.
-    const syncUntilQuiet = async (): Promise<SyncReport[]> => {
+    // until one moves nothing: the notices a round queues go in the next. With `expect`, also the
+    // time at the end of the round after which each node holds that many more hits: when the day's
+    // hits are there, before the round that finds nothing left to do.
+    const syncUntilQuiet = async (expect?: { before: number[]; more: number }): Promise<{ reports: SyncReport[]; quiet: number; hitsStored?: number }> => {
+      const started = performance.now();
       const all: SyncReport[] = [];
+      let hitsStored: number | undefined;
       for (let round = 0; round < 10; round++) {
         const reports = (await Promise.all(nodes.map((node) => node.call<SyncReport[]>({ op: 'sync' })))).flat();
+        const roundEnd = seconds(started);
         all.push(...reports);
-        if (reports.every((report) => report.pushed === 0 && report.delivered === 0 && report.pending === 0)) return all;
+        if (expect && hitsStored === undefined && (await count('federation_hits')).every((n, i) => n - expect.before[i]! >= expect.more)) hitsStored = roundEnd;
+        if (reports.every((report) => report.pushed === 0 && report.delivered === 0 && report.pending === 0)) return { reports: all, quiet: roundEnd, hitsStored };
       }
       const errors = all.filter((report) => report.error).map((report) => report.error);
       throw new Error(`the nodes were still exchanging after 10 rounds (last errors: ${errors.slice(-3).join('; ')})`);
     };
 
     const common = Math.round(size * overlap);
-    let started = performance.now();
+    const started = performance.now();
     await Promise.all([
       a.call({ op: 'load', agency: 'Agency A', ref: 'A-1', selectors: { prefix: 'a', from: 0, count: size, common } }),
       b.call({ op: 'load', agency: 'Agency B', ref: 'B-1', selectors: { prefix: 'b', from: 0, count: size, common } }),
     ]);
     const loading = seconds(started);
 
-    started = performance.now();
-    const reports = await syncUntilQuiet();
-    const full = seconds(started);
+    const { reports, quiet: full } = await syncUntilQuiet();
     const pushed = reports.reduce((sum, report) => sum + report.pushed, 0);
     const matches = await count('federation_matches');
     const hits = await count('federation_hits');
@@ -128,33 +132,32 @@ async function main(): Promise<void> {
       a.call({ op: 'load', agency: 'Agency A', ref: 'A-1', selectors: { prefix: 'a-new', from: 0, count: delta, common: 0, newBoth: newCommon } }),
       b.call({ op: 'load', agency: 'Agency B', ref: 'B-1', selectors: { prefix: 'b-new', from: 0, count: newCommon, common: 0, newBoth: newCommon } }),
     ]);
-    started = performance.now();
-    const incremental = await syncUntilQuiet();
-    const incrementalTime = seconds(started);
-    const incrementalPushed = incremental.reduce((sum, report) => sum + report.pushed, 0);
+    const incremental = await syncUntilQuiet({ before: hits, more: newCommon });
+    const incrementalTime = incremental.hitsStored ?? Number.NaN;
+    const incrementalPushed = incremental.reports.reduce((sum, report) => sum + report.pushed, 0);
     const hitsAfter = await count('federation_hits');
 
     // The goal's own case: a day's new selectors on one node, half of them held by the other
     // already (loaded and exchanged the day before, not timed).
     await b.call({ op: 'load', agency: 'Agency B', ref: 'B-1', selectors: { prefix: 'b-day2', from: 0, count: newCommon, common: 0, newBoth: newCommon, bothPrefix: 'day2-' } });
     await syncUntilQuiet();
+    const hitsBeforeDay = await count('federation_hits');
     await a.call({ op: 'load', agency: 'Agency A', ref: 'A-1', selectors: { prefix: 'a-day2', from: 0, count: delta, common: 0, newBoth: newCommon, bothPrefix: 'day2-' } });
-    started = performance.now();
-    const day = await syncUntilQuiet();
-    const dayTime = seconds(started);
-    const dayPushed = day.reduce((sum, report) => sum + report.pushed, 0);
+    const day = await syncUntilQuiet({ before: hitsBeforeDay, more: newCommon });
+    const dayTime = day.hitsStored ?? Number.NaN;
+    const dayPushed = day.reports.reduce((sum, report) => sum + report.pushed, 0);
     const hitsAfterDay = await count('federation_hits');
 
-    console.log(`| ${backend}, loopback, a process per node | selectors pushed | seconds | selectors/s | point operations/s | matches (A, B) | hits stored (A, B) |`);
+    console.log(`| ${backend}, loopback, a process per node | selectors pushed | seconds (quiet) | selectors/s | point operations/s | matches (A, B) | hits stored (A, B) |`);
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     console.log(`| full sync, ${size.toLocaleString('en')} × 2 selectors, ${common.toLocaleString('en')} common | ${pushed.toLocaleString('en')} | ${full.toFixed(1)} | ${rate(pushed, full)} | ${rate(pushed * 2, full)} | ${matches.join(', ')} | ${hits.join(', ')} |`);
     console.log(
-      `| incremental: ${delta.toLocaleString('en')} new on A (${newCommon.toLocaleString('en')} also new on B) until hits stored on both | ${incrementalPushed.toLocaleString('en')} | ${incrementalTime.toFixed(1)} | ${rate(incrementalPushed, incrementalTime)} | ${rate(incrementalPushed * 2, incrementalTime)} | — | +${hitsAfter[0]! - hits[0]!}, +${hitsAfter[1]! - hits[1]!} |`,
+      `| incremental: ${delta.toLocaleString('en')} new on A (${newCommon.toLocaleString('en')} also new on B) until hits stored on both | ${incrementalPushed.toLocaleString('en')} | ${incrementalTime.toFixed(1)} (${incremental.quiet.toFixed(1)}) | ${rate(incrementalPushed, incrementalTime)} | ${rate(incrementalPushed * 2, incrementalTime)} | — | +${hitsAfter[0]! - hits[0]!}, +${hitsAfter[1]! - hits[1]!} |`,
     );
     console.log(
-      `| a day on A: ${delta.toLocaleString('en')} new, ${newCommon.toLocaleString('en')} of them held by B already, until hits stored on both | ${dayPushed.toLocaleString('en')} | ${dayTime.toFixed(1)} | ${rate(dayPushed, dayTime)} | ${rate(dayPushed * 2, dayTime)} | — | +${hitsAfterDay[0]! - hitsAfter[0]!}, +${hitsAfterDay[1]! - hitsAfter[1]!} |`,
+      `| a day on A: ${delta.toLocaleString('en')} new, ${newCommon.toLocaleString('en')} of them held by B already, until hits stored on both | ${dayPushed.toLocaleString('en')} | ${dayTime.toFixed(1)} (${day.quiet.toFixed(1)}) | ${rate(dayPushed, dayTime)} | ${rate(dayPushed * 2, dayTime)} | — | +${hitsAfterDay[0]! - hitsBeforeDay[0]!}, +${hitsAfterDay[1]! - hitsBeforeDay[1]!} |`,
     );
-    console.log(`\n(loading the selectors into the two stores, not timed above: ${loading.toFixed(1)} s; batch ${batchSize}; point operations: hash-to-curve or check, each followed by a scalar multiplication)`);
+    console.log(`\n(seconds: until the round after which the new hits are stored on both nodes; in brackets, until a round finds nothing left to do. Loading the selectors into the two stores, not timed above: ${loading.toFixed(1)} s; batch ${batchSize}; point operations: hash-to-curve or check, each followed by a scalar multiplication)`);
   } finally {
     await Promise.all(nodes.map((node) => node.call({ op: 'close' }).catch(() => undefined)));
     for (const node of nodes) node.stop();
