@@ -57,7 +57,7 @@ export function newReference(): string {
   return newReferences(1)[0]!;
 }
 
-/** `count` references from one draw of randomness: a draw each cost 10 µs, a tenth of a notice's work. */
+/** `count` references from one draw of randomness: a draw each cost about 10 µs (0.5 s of a node's main thread per 50,000 notices, CPU profile). */
 export function newReferences(count: number): string[] {
   const bytes = randomBytes(8 * count);
   return Array.from({ length: count }, (_, i) => {

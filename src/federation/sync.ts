@@ -4,10 +4,10 @@
  * what was added since the last exchange goes), then deliver the notices that produced. A peer that
  * is down fails the round and loses nothing: the next round starts where this one stopped.
  */
+import { refreshStatistics } from '../store/index.ts';
 import { syncChannels, type ChannelsReport } from './channels.ts';
 import type { FederationNode } from './node.ts';
 import { deliverOutbox } from './outbox.ts';
-import { refreshStatistics } from '../store/index.ts';
 import { activePeers, type Peer } from './peers.ts';
 import { unsentSelectors } from './policy.ts';
 import { completePush, preparePush, type PreparedPush, type PushOutcome } from './push.ts';
