@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { buildPeerServer } from '../../src/api/routes/federation.ts';
-import { addPeer, openFederationNode, syncAll, type FederationNode } from '../../src/federation/index.ts';
+import { addPeer, openFederationNode, syncAll, syncSoon, type FederationNode } from '../../src/federation/index.ts';
 import { federationDb } from '../../src/federation/tables.ts';
 import { addAgency, appendMentions, ensureEntity, internIdentifiers, migrateToLatest, openCase, registerSource, type Store } from '../../src/store/index.ts';
 import { openBenchStore } from './common.ts';
@@ -64,13 +64,15 @@ async function load(store: Store, agency: string, ref: string, selectors: [strin
 let opened: { store: Store; drop: () => Promise<void> } | undefined;
 let node: FederationNode | undefined;
 let server: Awaited<ReturnType<typeof buildPeerServer>> | undefined;
+// As `crosslink federation serve` does: a round with a peer a second after notices were queued for it.
+const soon = syncSoon(() => node!);
 
 async function handle(request: Request): Promise<unknown> {
   switch (request.op) {
     case 'open': {
       opened = await openBenchStore(request.backend, request.scratch, `fed${request.name}`);
       await migrateToLatest(opened.store.db);
-      node = await openFederationNode(opened.store, { create: true, batchSize: request.batchSize, actor: 'bench' });
+      node = await openFederationNode(opened.store, { create: true, batchSize: request.batchSize, actor: 'bench', onQueued: (peerId) => soon.kick(peerId) });
       server = await buildPeerServer(node);
       await server.listen({ port: 0, host: '127.0.0.1' });
       return { url: `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`, key: node.identity.publicKey };
@@ -91,6 +93,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'count':
       return Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(request.table)}`.execute(node!.store.db)).rows[0]!.n);
     case 'close':
+      await soon.stop();
       await server?.close();
       await opened?.store.close();
       await opened?.drop();

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
-  activePeers,
   findSentNotice,
   listCasePolicies,
   listExchangedHashSets,
@@ -19,6 +18,7 @@ import {
   shareHashSet,
   syncAll,
   syncPeer,
+  syncSoon,
   type CasePolicyView,
   type FederatedHitView,
   type SharedHashSetView,
@@ -120,21 +120,14 @@ async function servePeers(store: Store, options: ServeOptions): Promise<void> {
   const port = parsePort(options.port);
   const interval = parseSeconds(options.interval, '--interval') * 1000;
   const { buildPeerServer } = await import('../api/routes/federation.ts');
-  const kicks = new Map<string, NodeJS.Timeout>();
   let stopping = false;
-  const node = await openFederationNode(store, { create: true, actor: 'federation', onQueued: (peerId) => syncSoon(peerId) });
-  // A second after the first new notice for a peer, one round with it (debounced per peer).
-  function syncSoon(peerId: string): void {
-    if (stopping || kicks.has(peerId)) return;
-    const kick = setTimeout(() => {
-      kicks.delete(peerId);
-      void activePeers(store.db)
-        .then((peers) => peers.find((peer) => peer.id === peerId))
-        .then((peer) => peer && syncPeer(node, peer))
-        .catch(() => undefined);
-    }, 1000);
-    kicks.set(peerId, kick);
-  }
+  const reportError = (report: SyncReport) => {
+    if (report.error) process.stderr.write(`crosslink: sync with ${report.peer}: ${report.error}\n`);
+  };
+  // A second after the first new notice for a peer, a round with it. Its failures are not printed:
+  // a notice refused for now (it crossed the peer's own push) is usual there and tried again soon.
+  const soon = syncSoon(() => node);
+  const node = await openFederationNode(store, { create: true, actor: 'federation', onQueued: (peerId) => soon.kick(peerId) });
   const tls = readTls(options.tlsCert ?? node.identity.tls.cert, options.tlsKey ?? node.identity.tls.key);
   const app = await buildPeerServer(node, { ...(tls ? { tls } : {}) });
   let address: string;
@@ -150,8 +143,7 @@ async function servePeers(store: Store, options: ServeOptions): Promise<void> {
   else process.stdout.write(`Federation endpoint of node ${line.node} at ${address}${tls ? '' : ' (plain HTTP: put TLS in front, or crosslink node set --tls-cert/--tls-key)'}; syncing every ${line.interval} s. Ctrl-C stops.\n`);
   const round = async () => {
     if (stopping) return;
-    const reports = await syncAll(node, { actor: 'federation' });
-    for (const report of reports) if (report.error) process.stderr.write(`crosslink: sync with ${report.peer}: ${report.error}\n`);
+    for (const report of await syncAll(node, { actor: 'federation' })) reportError(report);
   };
   const timer = setInterval(() => void round().catch((error: unknown) => process.stderr.write(`crosslink: sync failed: ${(error as Error).message}\n`)), interval);
   void round().catch(() => undefined);
@@ -161,7 +153,7 @@ async function servePeers(store: Store, options: ServeOptions): Promise<void> {
   });
   stopping = true;
   clearInterval(timer);
-  for (const kick of kicks.values()) clearTimeout(kick);
+  await soon.stop();
   await app.close();
 }
 
