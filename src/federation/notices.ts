@@ -82,7 +82,24 @@ function contactOf(source: Record<string, unknown>): HitNotice['contact'] {
  * transaction. Returns how many were queued.
  */
 export async function queueNotices(trx: Transaction<Database>, node: FederationNode, peer: Peer, matches: readonly Match[], actor: string): Promise<number> {
-  if (matches.length === 0) return 0;
+  return (await queueNoticeMessages(trx, node, peer, matches, actor)).count;
+}
+
+/** A notice message as queued in the outbox: its id (the envelope's, kept across retries) and body. */
+export interface QueuedNoticeMessage {
+  id: string;
+  message: NoticeMessage;
+}
+
+/** `queueNotices`, also returning the messages queued (a PSI reply carries them: push.ts). */
+export async function queueNoticeMessages(
+  trx: Transaction<Database>,
+  node: FederationNode,
+  peer: Peer,
+  matches: readonly Match[],
+  actor: string,
+): Promise<{ count: number; messages: QueuedNoticeMessage[] }> {
+  if (matches.length === 0) return { count: 0, messages: [] };
   const tagOf = new Map(matches.map((match) => [match.identifierId, match.tag]));
   const cases = await sharingCases(trx, [...tagOf.keys()]);
   const notices: HitNotice[] = [];
@@ -117,9 +134,10 @@ export async function queueNotices(trx: Transaction<Database>, node: FederationN
     entry.references.push(reference);
     perCase.set(holder.caseId, entry);
   }
+  const messages: QueuedNoticeMessage[] = [];
   for (let start = 0; start < notices.length; start += NOTICES_PER_MESSAGE) {
     const message: NoticeMessage = { node: node.identity.name, notices: notices.slice(start, start + NOTICES_PER_MESSAGE) };
-    await enqueue(trx, peer.id, 'hit.notice', message as unknown as Record<string, unknown>);
+    messages.push({ id: await enqueue(trx, peer.id, 'hit.notice', message as unknown as Record<string, unknown>), message });
   }
   for (const [caseId, entry] of perCase) {
     await appendAuditIn(trx, {
@@ -131,7 +149,7 @@ export async function queueNotices(trx: Transaction<Database>, node: FederationN
       details: { peer: peer.name, notices: entry.references.length, references: entry.references.slice(0, 100) },
     });
   }
-  return notices.length;
+  return { count: notices.length, messages };
 }
 
 const TEXT = (value: unknown, max = 200) => typeof value === 'string' && value.length > 0 && value.length <= max;
@@ -176,59 +194,75 @@ export function parseNoticeMessage(body: unknown): NoticeMessage {
  */
 export async function receiveNotices(node: FederationNode, peer: Peer, messageId: string, body: unknown): Promise<{ duplicate: boolean; hits: number }> {
   const message = parseNoticeMessage(body);
-  return node.store.db.transaction().execute(async (trx) => {
-    const fed = federationDb(trx);
-    const first = await fed
-      .insertInto('federation_inbox')
-      .values({ peer_id: peer.id, message_id: messageId, kind: 'hit.notice' })
-      .onConflict((oc) => oc.columns(['peer_id', 'message_id']).doNothing())
-      .returning('message_id')
-      .executeTakeFirst();
-    if (!first) return { duplicate: true, hits: 0 };
-    const tags = message.notices.map((notice) => Buffer.from(notice.tag, 'hex'));
-    const matches = new Map((await knownMatches(trx, peer.id, tags)).map((match) => [match.tag.toString('hex'), match.identifierId]));
-    const unknown = message.notices.filter((notice) => !matches.has(notice.tag)).length;
-    if (unknown > 0) throw new Rejection('not-matched', `${unknown} of ${message.notices.length} notices are about matches this node has not found (yet): send them again later`);
-    const holders = await sharingCases(trx, [...new Set(matches.values())]);
-    const holdersOf = new Map<string, typeof holders>();
-    for (const holder of holders) holdersOf.set(holder.identifierId, [...(holdersOf.get(holder.identifierId) ?? []), holder]);
-    const candidates = message.notices.flatMap((notice) => {
-      const identifierId = matches.get(notice.tag)!;
-      return (holdersOf.get(identifierId) ?? []).map((holder) => ({ notice, identifierId, holder }));
-    });
-    // One multi-row INSERT per slice; a hit already stored (same peer, reference and case) is skipped.
-    const stored = new Set(
-      await inSlices(candidates, async (slice) => {
-        const rows = await sql<{ reference: string; case_id: string }>`
-          INSERT INTO federation_hits (peer_id, reference, identifier_id, agency_id, case_id, notice)
-          SELECT ${peer.id}, t.reference, t.identifier_id, t.agency_id, t.case_id, t.notice
-          FROM unnest(${slice.map((c) => c.notice.reference)}::text[], ${slice.map((c) => c.identifierId)}::bigint[], ${slice.map((c) => c.holder.agencyId)}::bigint[],
-            ${slice.map((c) => c.holder.caseId)}::bigint[], ${slice.map((c) => JSON.stringify({ node: message.node, ...c.notice }))}::jsonb[]) AS t (reference, identifier_id, agency_id, case_id, notice)
-          ON CONFLICT (peer_id, reference, case_id) DO NOTHING
-          RETURNING reference, case_id`.execute(trx);
-        return rows.rows.map((row) => `${row.reference}/${row.case_id}`);
-      }),
-    );
-    const perCase = new Map<string, { agencyId: string; references: string[] }>();
-    let hits = 0;
-    for (const { notice, holder } of candidates) {
-      if (!stored.has(`${notice.reference}/${holder.caseId}`)) continue;
-      hits++;
-      const entry = perCase.get(holder.caseId) ?? { agencyId: holder.agencyId, references: [] };
-      entry.references.push(notice.reference);
-      perCase.set(holder.caseId, entry);
-    }
-    for (const [caseId, entry] of perCase) {
-      await appendAuditIn(trx, {
-        actor: `peer:${peer.name}`,
-        action: 'federation.hit',
-        agencyId: entry.agencyId,
-        caseId,
-        target: peer.name,
-        details: { peer: peer.name, node: message.node, hits: entry.references.length, references: entry.references.slice(0, 100) },
-      });
-    }
-    await appendAuditIn(trx, { actor: `peer:${peer.name}`, action: 'federation.notice.received', target: peer.name, details: { peer: peer.name, notices: message.notices.length, hits } });
-    return { duplicate: false, hits };
+  return node.store.db.transaction().execute((trx) => applyNotices(trx, peer, messageId, message));
+}
+
+/** The local identifier of each notice's tag, for the matches this node has found with the peer. */
+export async function matchesOfNotices(trx: Transaction<Database>, peer: Peer, message: NoticeMessage): Promise<Map<string, string>> {
+  const tags = message.notices.map((notice) => Buffer.from(notice.tag, 'hex'));
+  return new Map((await knownMatches(trx, peer.id, tags)).map((match) => [match.tag.toString('hex'), match.identifierId]));
+}
+
+/**
+ * `receiveNotices` in the caller's transaction (`matches` when the caller has looked them up
+ * already). Throws a 'not-matched' Rejection when a notice is about a match not found here.
+ */
+export async function applyNotices(
+  trx: Transaction<Database>,
+  peer: Peer,
+  messageId: string,
+  message: NoticeMessage,
+  known?: Map<string, string>,
+): Promise<{ duplicate: boolean; hits: number }> {
+  const first = await federationDb(trx)
+    .insertInto('federation_inbox')
+    .values({ peer_id: peer.id, message_id: messageId, kind: 'hit.notice' })
+    .onConflict((oc) => oc.columns(['peer_id', 'message_id']).doNothing())
+    .returning('message_id')
+    .executeTakeFirst();
+  if (!first) return { duplicate: true, hits: 0 };
+  const matches = known ?? (await matchesOfNotices(trx, peer, message));
+  const unknown = message.notices.filter((notice) => !matches.has(notice.tag)).length;
+  if (unknown > 0) throw new Rejection('not-matched', `${unknown} of ${message.notices.length} notices are about matches this node has not found (yet): send them again later`);
+  const holders = await sharingCases(trx, [...new Set(matches.values())]);
+  const holdersOf = new Map<string, typeof holders>();
+  for (const holder of holders) holdersOf.set(holder.identifierId, [...(holdersOf.get(holder.identifierId) ?? []), holder]);
+  const candidates = message.notices.flatMap((notice) => {
+    const identifierId = matches.get(notice.tag)!;
+    return (holdersOf.get(identifierId) ?? []).map((holder) => ({ notice, identifierId, holder }));
   });
+  // One multi-row INSERT per slice; a hit already stored (same peer, reference and case) is skipped.
+  const stored = new Set(
+    await inSlices(candidates, async (slice) => {
+      const rows = await sql<{ reference: string; case_id: string }>`
+        INSERT INTO federation_hits (peer_id, reference, identifier_id, agency_id, case_id, notice)
+        SELECT ${peer.id}, t.reference, t.identifier_id, t.agency_id, t.case_id, t.notice
+        FROM unnest(${slice.map((c) => c.notice.reference)}::text[], ${slice.map((c) => c.identifierId)}::bigint[], ${slice.map((c) => c.holder.agencyId)}::bigint[],
+          ${slice.map((c) => c.holder.caseId)}::bigint[], ${slice.map((c) => JSON.stringify({ node: message.node, ...c.notice }))}::jsonb[]) AS t (reference, identifier_id, agency_id, case_id, notice)
+        ON CONFLICT (peer_id, reference, case_id) DO NOTHING
+        RETURNING reference, case_id`.execute(trx);
+      return rows.rows.map((row) => `${row.reference}/${row.case_id}`);
+    }),
+  );
+  const perCase = new Map<string, { agencyId: string; references: string[] }>();
+  let hits = 0;
+  for (const { notice, holder } of candidates) {
+    if (!stored.has(`${notice.reference}/${holder.caseId}`)) continue;
+    hits++;
+    const entry = perCase.get(holder.caseId) ?? { agencyId: holder.agencyId, references: [] };
+    entry.references.push(notice.reference);
+    perCase.set(holder.caseId, entry);
+  }
+  for (const [caseId, entry] of perCase) {
+    await appendAuditIn(trx, {
+      actor: `peer:${peer.name}`,
+      action: 'federation.hit',
+      agencyId: entry.agencyId,
+      caseId,
+      target: peer.name,
+      details: { peer: peer.name, node: message.node, hits: entry.references.length, references: entry.references.slice(0, 100) },
+    });
+  }
+  await appendAuditIn(trx, { actor: `peer:${peer.name}`, action: 'federation.notice.received', target: peer.name, details: { peer: peer.name, notices: message.notices.length, hits } });
+  return { duplicate: false, hits };
 }

@@ -13,7 +13,7 @@ import { appendAuditIn } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
 import { recordOwnExchange, recordPeerSelectors, withPeerLock } from './matching.ts';
 import type { FederationNode } from './node.ts';
-import { queueNotices } from './notices.ts';
+import { applyNotices, matchesOfNotices, parseNoticeMessage, queueNoticeMessages, queueNotices, type QueuedNoticeMessage } from './notices.ts';
 import type { Peer } from './peers.ts';
 import type { Selector } from './policy.ts';
 import { blindInParallel, reblindInParallel } from './points.ts';
@@ -31,6 +31,36 @@ export interface PushBody {
    * that a version-1 node refuses a version-2 push as malformed instead of misreading it.
    */
   blinded: string;
+  /**
+   * In a reply only: the hit notices the answering node queued for the pusher while answering (its
+   * own selectors among those pushed), each with its outbox message id. The pusher applies them
+   * once it has recorded the push, in the same transaction, so they cannot arrive before the
+   * matches they are about; the outbox delivers the same messages later, and the pusher
+   * acknowledges those as already seen.
+   */
+  notices?: QueuedNoticeMessage[];
+}
+
+/**
+ * Notice messages a reply carries at most (5,000 notices each): a push of MAX_PUSH selectors with
+ * two sharing cases each. More, from a selector many cases hold, go by the outbox alone. A reply
+ * with more than MAX_REPLY_MESSAGES is refused (room for a later version sending more).
+ */
+const REPLY_MESSAGES = 20;
+const MAX_REPLY_MESSAGES = 100;
+const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The notice messages a reply carries, strictly checked; a malformed one refuses the reply (and the push is tried again). */
+function repliedNotices(reply: Partial<PushBody> | null, peer: Peer): QueuedNoticeMessage[] {
+  const carried = reply?.notices;
+  if (carried === undefined) return [];
+  const refuse = () => new Rejection('invalid-body', `${peer.name}'s reply carries notices other than up to ${MAX_REPLY_MESSAGES} × { id: message id, message: hit notice message }`);
+  if (!Array.isArray(carried) || carried.length > MAX_REPLY_MESSAGES) throw refuse();
+  return carried.map((entry: unknown) => {
+    const { id, message, ...rest } = (entry ?? {}) as Partial<QueuedNoticeMessage>;
+    if (typeof id !== 'string' || !MESSAGE_ID.test(id) || Object.keys(rest).length > 0) throw refuse();
+    return { id, message: parseNoticeMessage(message) };
+  });
 }
 
 /** A push or reply of another PSI version is refused with a reason that says so. */
@@ -74,6 +104,7 @@ export async function completePush(node: FederationNode, peer: Peer, { order, bl
   const doubled = typeof reply?.blinded === 'string' ? Buffer.from(reply.blinded, 'base64') : Buffer.alloc(0);
   if (doubled.length !== blinded.length) throw new Rejection('invalid-body', `${peer.name} answered ${Math.floor(doubled.length / 32)} points for ${order.length}`);
   const tags = tagsOf(doubled);
+  const carried = repliedNotices(reply, peer);
   const outcome = await withPeerLock(node.store.db, peer.id, async (trx) => {
     const matches = await recordOwnExchange(
       trx,
@@ -81,6 +112,11 @@ export async function completePush(node: FederationNode, peer: Peer, { order, bl
       order.map((selector) => selector.id),
       tags,
     );
+    for (const { id, message } of carried) {
+      // About this push's matches, found just now; a message about others is left to the outbox.
+      const known = await matchesOfNotices(trx, peer, message);
+      if (message.notices.every((notice) => known.has(notice.tag))) await applyNotices(trx, peer, id, message, known);
+    }
     const notices = await queueNotices(trx, node, peer, matches, actor);
     await appendAuditIn(trx, { actor, action: 'federation.push', target: peer.name, details: { peer: peer.name, selectors: order.length, matches: matches.length, notices } });
     return { selectors: order.length, matches: matches.length, notices };
@@ -127,12 +163,12 @@ export async function reblindPushed(node: FederationNode, peer: Peer, body: unkn
 export async function answerPush(node: FederationNode, peer: Peer, body: unknown): Promise<PushBody> {
   const { count, doubled } = await reblindPushed(node, peer, body, 'push');
   const actor = `peer:${peer.name}`;
-  const notices = await withPeerLock(node.store.db, peer.id, async (trx) => {
+  const queued = await withPeerLock(node.store.db, peer.id, async (trx) => {
     const matches = await recordPeerSelectors(trx, peer.id, tagsOf(doubled));
-    const queued = await queueNotices(trx, node, peer, matches, actor);
-    await appendAuditIn(trx, { actor, action: 'federation.answer', target: peer.name, details: { peer: peer.name, selectors: count, matches: matches.length, notices: queued } });
-    return queued;
+    const notices = await queueNoticeMessages(trx, node, peer, matches, actor);
+    await appendAuditIn(trx, { actor, action: 'federation.answer', target: peer.name, details: { peer: peer.name, selectors: count, matches: matches.length, notices: notices.count } });
+    return notices;
   });
-  if (notices > 0) node.onQueued(peer.id);
-  return { version: PSI_VERSION, blinded: doubled.toString('base64') };
+  if (queued.count > 0) node.onQueued(peer.id);
+  return { version: PSI_VERSION, blinded: doubled.toString('base64'), ...(queued.messages.length > 0 ? { notices: queued.messages.slice(0, REPLY_MESSAGES) } : {}) };
 }

@@ -126,8 +126,6 @@ export class TestNode {
   readonly tap: WireTap;
   /** Milliseconds this node's clock runs ahead of the real one. */
   clockOffset = 0;
-  /** Told when the node queued a message for a peer (a server kicks a round: federation syncSoon). */
-  onQueued?: (peerId: string) => void;
   private port = 0;
   private dropDatabase?: () => Promise<void>;
 
@@ -171,13 +169,7 @@ export class TestNode {
       await migrateToLatest(this.store.db);
       await ensureLocalAdmin(this.store.db);
     }
-    this.node = await openFederationNode(this.store, {
-      create: true,
-      batchSize,
-      timeoutMs: 30_000,
-      now: () => new Date(Date.now() + this.clockOffset),
-      onQueued: (peerId) => this.onQueued?.(peerId),
-    });
+    this.node = await openFederationNode(this.store, { create: true, batchSize, timeoutMs: 30_000, now: () => new Date(Date.now() + this.clockOffset) });
     if (first) this.node = { ...this.node, identity: await updateNodeIdentity(this.store.db, 'test', { name: this.name, agency: `${this.name} agency` }) };
     this.app = await buildPeerServer(this.node);
     await this.app.listen({ port: this.port, host: '127.0.0.1' });

@@ -1,0 +1,98 @@
+/**
+ * How a hit notice reaches the other node soon: the node answering a push carries the notices it
+ * queued in its reply (push.ts), and the outbox's copies are acknowledged as already seen; rounds
+ * kicked by queued messages (sync.ts syncSoon, what `crosslink federation serve` runs) deliver the
+ * rest, try again after the back-off when they could not, and follow a running round rather than
+ * join it (the running round may have read its outbox already).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activePeers, syncAll, syncPeer, syncSoon, type SyncSoon } from '../../src/federation/index.ts';
+import { enqueue } from '../../src/federation/outbox.ts';
+import { federationDb } from '../../src/federation/tables.ts';
+import { TestNode, meshOf } from './harness.ts';
+import { hitsOn } from './helpers.ts';
+
+const waitFor = async (ready: () => Promise<boolean>, ms = 20_000) => {
+  const deadline = Date.now() + ms;
+  while (!(await ready()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return ready();
+};
+
+describe('hit notice delivery', () => {
+  let ca: TestNode;
+  let uk: TestNode;
+  let soon: SyncSoon;
+  const undelivered = async (node: TestNode) =>
+    federationDb(node.store.db).selectFrom('federation_outbox').select(['message_id', 'attempts']).where('delivered_at', 'is', null).execute();
+
+  beforeAll(async () => {
+    ca = await TestNode.create('ca-northbridge');
+    uk = await TestNode.create('uk-kingsbridge');
+    await meshOf([ca, uk]);
+    await ca.addCase({ agency: 'Northbridge Police', country: 'CA', ref: 'CA-1', sharing: 'hit-only', selectors: [['phone', '+14165550101'], ['email', 'only.ca@example.org']] });
+    await uk.addCase({ agency: 'Kingsbridge Constabulary', country: 'GB', ref: 'UK-1', sharing: 'hit-only', selectors: [['phone', '+14165550101'], ['email', 'only.uk@example.org']] });
+    soon = syncSoon(() => uk.node, { delayMs: 50 });
+  }, 120_000);
+  afterAll(async () => {
+    await soon?.stop();
+    await ca?.close();
+    await uk?.close();
+  });
+
+  it('gives the pusher the answering node’s hits in the reply; the outbox’s copy then counts as seen', async () => {
+    // The UK pushes first (no match on either side yet) …
+    await syncAll(uk.node, { actor: 'test' });
+    expect(await hitsOn(ca)).toEqual([]);
+    // … then only the Canadian node runs a round: the UK finds the match while answering and
+    // queues its notice, and the Canadian node has it when its round ends, with no UK round.
+    const [pushed] = await syncAll(ca.node, { actor: 'test' });
+    expect(pushed!.error).toBeUndefined();
+    expect((await hitsOn(uk)).map((hit) => hit.selector)).toEqual(['phone:+14165550101']);
+    expect((await hitsOn(ca)).map((hit) => `${hit.selector} <- ${hit.from}`)).toEqual(['phone:+14165550101 <- uk-kingsbridge']);
+    // The UK's outbox still holds the message; delivered, it is acknowledged and changes nothing.
+    expect(await undelivered(uk)).toHaveLength(1);
+    const [delivered] = await syncAll(uk.node, { actor: 'test' });
+    expect(delivered).toMatchObject({ delivered: 1, pending: 0 });
+    expect(await hitsOn(ca)).toHaveLength(1);
+    expect(await undelivered(uk)).toEqual([]);
+  }, 60_000);
+
+  it('delivers what was queued in a kicked round, and tries again after the back-off when it could not', async () => {
+    // A notice queued on the UK node outside any push (about the match both found above).
+    const [caPeer] = await activePeers(uk.store.db);
+    const { tag } = await federationDb(uk.store.db).selectFrom('federation_notices').select('tag').executeTakeFirstOrThrow();
+    await uk.store.db.transaction().execute((trx) =>
+      enqueue(trx, caPeer!.id, 'hit.notice', {
+        node: 'uk-kingsbridge',
+        notices: [{ reference: 'XL-TEST-0001', tag: Buffer.from(tag).toString('hex'), agency: { name: 'Kingsbridge Constabulary', country: 'GB' }, contact: {} }],
+      }),
+    );
+    // The Canadian node cannot be reached for notices when the kicked round tries …
+    ca.tap.rules = [{ path: /notices/, mode: 'down' }];
+    soon.kick(caPeer!.id);
+    expect(await waitFor(async () => (await undelivered(uk)).some((message) => message.attempts > 0))).toBe(true);
+    expect(await hitsOn(ca)).toHaveLength(1);
+    // … and can again: the next kicked round, after the back-off, delivers it.
+    ca.tap.rules = [];
+    expect(await waitFor(async () => (await undelivered(uk)).length === 0)).toBe(true);
+    expect((await hitsOn(ca)).map((hit) => hit.selector)).toEqual(['phone:+14165550101', 'phone:+14165550101']);
+  }, 60_000);
+
+  it('joins a running round, unless a fresh one is asked for: that one follows it, shared by every caller meanwhile', async () => {
+    const [peer] = await activePeers(uk.store.db);
+    const running = syncPeer(uk.node, peer!);
+    expect(syncPeer(uk.node, peer!)).toBe(running);
+    const fresh = syncPeer(uk.node, peer!, { fresh: true });
+    expect(fresh).not.toBe(running);
+    expect(syncPeer(uk.node, peer!, { fresh: true })).toBe(fresh);
+    let freshEnded = false;
+    void fresh.then(() => (freshEnded = true));
+    await running;
+    expect(freshEnded).toBe(false);
+    expect((await fresh).error).toBeUndefined();
+    // Once both ended, a call starts a round of its own again.
+    const next = syncPeer(uk.node, peer!, { fresh: true });
+    expect(next).not.toBe(fresh);
+    await next;
+  }, 60_000);
+});
