@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { buildPeerServer } from '../../src/api/routes/federation.ts';
-import { addPeer, openFederationNode, syncAll, syncSoon, type FederationNode } from '../../src/federation/index.ts';
+import { addPeer, openFederationNode, deliverSoon, syncAll, type FederationNode } from '../../src/federation/index.ts';
 import { federationDb } from '../../src/federation/tables.ts';
 import { addAgency, appendMentions, ensureEntity, internIdentifiers, migrateToLatest, openCase, registerSource, type Store } from '../../src/store/index.ts';
 import { openBenchStore } from './common.ts';
@@ -64,8 +64,8 @@ async function load(store: Store, agency: string, ref: string, selectors: [strin
 let opened: { store: Store; drop: () => Promise<void> } | undefined;
 let node: FederationNode | undefined;
 let server: Awaited<ReturnType<typeof buildPeerServer>> | undefined;
-// As `crosslink federation serve` does: a round with a peer a second after notices were queued for it.
-const soon = syncSoon(() => node!);
+// As `crosslink federation serve` does: a peer's outbox delivered a second after notices were queued for it.
+const soon = deliverSoon(() => node!);
 
 async function handle(request: Request): Promise<unknown> {
   switch (request.op) {

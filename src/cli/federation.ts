@@ -18,7 +18,7 @@ import {
   shareHashSet,
   syncAll,
   syncPeer,
-  syncSoon,
+  deliverSoon,
   type CasePolicyView,
   type FederatedHitView,
   type SharedHashSetView,
@@ -124,9 +124,9 @@ async function servePeers(store: Store, options: ServeOptions): Promise<void> {
   const reportError = (report: SyncReport) => {
     if (report.error) process.stderr.write(`crosslink: sync with ${report.peer}: ${report.error}\n`);
   };
-  // A second after the first new notice for a peer, a round with it. Its failures are not printed:
-  // a notice refused for now (it crossed the peer's own push) is usual there and tried again soon.
-  const soon = syncSoon(() => node);
+  // A second after the first new notice for a peer, its outbox is delivered (failures are tried
+  // again after the back-off, and the periodic round reports what still fails).
+  const soon = deliverSoon(() => node);
   const node = await openFederationNode(store, { create: true, actor: 'federation', onQueued: (peerId) => soon.kick(peerId) });
   const tls = readTls(options.tlsCert ?? node.identity.tls.cert, options.tlsKey ?? node.identity.tls.key);
   const app = await buildPeerServer(node, { ...(tls ? { tls } : {}) });

@@ -7,7 +7,7 @@
 import { refreshStatistics } from '../store/index.ts';
 import { syncChannels, type ChannelsReport } from './channels.ts';
 import type { FederationNode } from './node.ts';
-import { backoffMs, deliverOutbox } from './outbox.ts';
+import { deliverOutbox } from './outbox.ts';
 import { activePeers, type Peer } from './peers.ts';
 import { unsentSelectors } from './policy.ts';
 import { completePush, preparePush, type PreparedPush, type PushOutcome } from './push.ts';
@@ -41,110 +41,17 @@ const PUSHES_IN_FLIGHT = 2;
 // One round per peer at a time in this process: a periodic round and one kicked by new notices
 // would otherwise push the same selectors twice (harmless, but twice the work).
 const running = new Map<string, Promise<SyncReport>>();
-/** The round promised to start once the running one ends (see `fresh`), shared by every caller that asked meanwhile. */
-const following = new Map<string, Promise<SyncReport>>();
 
-export interface SyncOptions {
-  actor?: string;
-  /** Every waiting outbox message, not only those due (a retry now, ignoring the back-off). */
-  deliverAll?: boolean;
-  /**
-   * A round that starts after this call: when one is already running, another follows it. Without
-   * it, a caller joins the running round, which may have read its outbox before the caller queued
-   * something and would leave that waiting for the next periodic round.
-   */
-  fresh?: boolean;
-}
-
-export function syncPeer(node: FederationNode, peer: Peer, options: SyncOptions = {}): Promise<SyncReport> {
+export function syncPeer(node: FederationNode, peer: Peer, options: { actor?: string; deliverAll?: boolean } = {}): Promise<SyncReport> {
   const key = `${node.identity.publicKey}/${peer.id}`;
   const current = running.get(key);
-  if (current && !options.fresh) return current;
-  if (current) {
-    let next = following.get(key);
-    if (!next) {
-      next = current
-        .catch(() => undefined)
-        .then(() => {
-          following.delete(key);
-          return syncPeer(node, peer, options);
-        });
-      following.set(key, next);
-    }
-    return next;
-  }
+  if (current) return current;
   const round = runRound(node, peer, options).finally(() => running.delete(key));
   running.set(key, round);
   return round;
 }
 
-export interface SyncSoon {
-  /** Something was queued for the peer: a round with it shortly (bursts of calls share one). */
-  kick(peerId: string): void;
-  /** No more rounds: cancels those not started and waits for those under way. */
-  stop(): Promise<void>;
-}
-
-/**
- * Rounds kicked by work that queued messages for a peer (a node's `onQueued`), `delayMs` after the
- * first of a burst, so that a hit notice reaches the other node without waiting for the periodic
- * round. A kick while a round with that peer runs gets a round after it (`fresh`). A round that
- * leaves messages waiting is followed by another once the outbox's back-off has passed: a notice
- * that crossed the peer's own push is refused until the peer has recorded that push (notices.ts),
- * typically for a second or two, and must not wait for the next periodic round.
- */
-export function syncSoon(node: () => FederationNode, options: { delayMs?: number; onReport?: (report: SyncReport) => void } = {}): SyncSoon {
-  const delayMs = options.delayMs ?? 1000;
-  const timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
-  const retries = new Map<string, number>();
-  const rounds = new Set<Promise<void>>();
-  let stopped = false;
-  const roundWith = async (peerId: string) => {
-    const current = node();
-    const peer = (await activePeers(current.store.db)).find((candidate) => candidate.id === peerId);
-    if (!peer || stopped) return;
-    const report = await syncPeer(current, peer, { fresh: true });
-    options.onReport?.(report);
-    if (report.pending === 0) {
-      retries.delete(peerId);
-      return;
-    }
-    const attempt = (retries.get(peerId) ?? 0) + 1;
-    retries.set(peerId, attempt);
-    later(peerId, backoffMs(attempt));
-  };
-  const start = (peerId: string) => {
-    const round = roundWith(peerId)
-      .catch((error: unknown) => options.onReport?.({ peer: `#${peerId}`, pushed: 0, matches: 0, notices: 0, delivered: 0, pending: 0, error: (error as Error).message, seconds: 0 }))
-      .finally(() => rounds.delete(round));
-    rounds.add(round);
-  };
-  /** A round with the peer in `ms`, unless one is due sooner already. */
-  const later = (peerId: string, ms: number) => {
-    if (stopped) return;
-    const due = Date.now() + ms;
-    const scheduled = timers.get(peerId);
-    if (scheduled && scheduled.due <= due) return;
-    if (scheduled) clearTimeout(scheduled.timer);
-    const timer = setTimeout(() => {
-      timers.delete(peerId);
-      start(peerId);
-    }, ms);
-    timer.unref();
-    timers.set(peerId, { timer, due });
-  };
-  return {
-    kick: (peerId) => later(peerId, delayMs),
-    async stop() {
-      stopped = true;
-      for (const { timer } of timers.values()) clearTimeout(timer);
-      timers.clear();
-      await Promise.allSettled([...rounds]);
-    },
-  };
-}
-
-async function runRound(node: FederationNode, peer: Peer, options: SyncOptions): Promise<SyncReport> {
+async function runRound(node: FederationNode, peer: Peer, options: { actor?: string; deliverAll?: boolean }): Promise<SyncReport> {
   const started = performance.now();
   const actor = options.actor ?? node.actor;
   const report: SyncReport = { peer: peer.name, pushed: 0, matches: 0, notices: 0, delivered: 0, pending: 0, seconds: 0 };
@@ -202,7 +109,7 @@ async function prepareBatch(node: FederationNode, peer: Peer, afterId: string): 
 }
 
 /** A round with every active peer, one after another (each peer's failure is its own). */
-export async function syncAll(node: FederationNode, options: SyncOptions & { peer?: string } = {}): Promise<SyncReport[]> {
+export async function syncAll(node: FederationNode, options: { actor?: string; deliverAll?: boolean; peer?: string } = {}): Promise<SyncReport[]> {
   const peers = (await activePeers(node.store.db)).filter((peer) => options.peer === undefined || peer.name.toLowerCase() === options.peer.toLowerCase());
   const reports: SyncReport[] = [];
   for (const peer of peers) reports.push(await syncPeer(node, peer, options));

@@ -1,12 +1,11 @@
 /**
  * How a hit notice reaches the other node soon: the node answering a push carries the notices it
- * queued in its reply (push.ts), and the outbox's copies are acknowledged as already seen; rounds
- * kicked by queued messages (sync.ts syncSoon, what `crosslink federation serve` runs) deliver the
- * rest, try again after the back-off when they could not, and follow a running round rather than
- * join it (the running round may have read its outbox already).
+ * queued in its reply (push.ts), and the outbox's copies are acknowledged as already seen;
+ * deliveries kicked by queued messages (outbox.ts deliverSoon, what `crosslink federation serve`
+ * runs) send the rest, one per burst of kicks, and try again after the back-off when they could not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activePeers, syncAll, syncPeer, syncSoon, type SyncSoon } from '../../src/federation/index.ts';
+import { activePeers, deliverSoon, syncAll, type DeliverSoon, type Delivery } from '../../src/federation/index.ts';
 import { enqueue } from '../../src/federation/outbox.ts';
 import { federationDb } from '../../src/federation/tables.ts';
 import { TestNode, meshOf } from './harness.ts';
@@ -21,7 +20,8 @@ const waitFor = async (ready: () => Promise<boolean>, ms = 20_000) => {
 describe('hit notice delivery', () => {
   let ca: TestNode;
   let uk: TestNode;
-  let soon: SyncSoon;
+  let soon: DeliverSoon;
+  const deliveries: Delivery[] = [];
   const undelivered = async (node: TestNode) =>
     federationDb(node.store.db).selectFrom('federation_outbox').select(['message_id', 'attempts']).where('delivered_at', 'is', null).execute();
 
@@ -31,7 +31,7 @@ describe('hit notice delivery', () => {
     await meshOf([ca, uk]);
     await ca.addCase({ agency: 'Northbridge Police', country: 'CA', ref: 'CA-1', sharing: 'hit-only', selectors: [['phone', '+14165550101'], ['email', 'only.ca@example.org']] });
     await uk.addCase({ agency: 'Kingsbridge Constabulary', country: 'GB', ref: 'UK-1', sharing: 'hit-only', selectors: [['phone', '+14165550101'], ['email', 'only.uk@example.org']] });
-    soon = syncSoon(() => uk.node, { delayMs: 50 });
+    soon = deliverSoon(() => uk.node, { delayMs: 50, onDelivery: (_peer, delivery) => deliveries.push(delivery) });
   }, 120_000);
   afterAll(async () => {
     await soon?.stop();
@@ -57,7 +57,7 @@ describe('hit notice delivery', () => {
     expect(await undelivered(uk)).toEqual([]);
   }, 60_000);
 
-  it('delivers what was queued in a kicked round, and tries again after the back-off when it could not', async () => {
+  it('delivers what was queued when kicked, and tries again after the back-off when it could not', async () => {
     // A notice queued on the UK node outside any push (about the match both found above).
     const [caPeer] = await activePeers(uk.store.db);
     const { tag } = await federationDb(uk.store.db).selectFrom('federation_notices').select('tag').executeTakeFirstOrThrow();
@@ -72,27 +72,24 @@ describe('hit notice delivery', () => {
     soon.kick(caPeer!.id);
     expect(await waitFor(async () => (await undelivered(uk)).some((message) => message.attempts > 0))).toBe(true);
     expect(await hitsOn(ca)).toHaveLength(1);
-    // … and can again: the next kicked round, after the back-off, delivers it.
+    // … and can again: the next delivery, after the back-off, sends it.
     ca.tap.rules = [];
     expect(await waitFor(async () => (await undelivered(uk)).length === 0)).toBe(true);
     expect((await hitsOn(ca)).map((hit) => hit.selector)).toEqual(['phone:+14165550101', 'phone:+14165550101']);
   }, 60_000);
 
-  it('joins a running round, unless a fresh one is asked for: that one follows it, shared by every caller meanwhile', async () => {
-    const [peer] = await activePeers(uk.store.db);
-    const running = syncPeer(uk.node, peer!);
-    expect(syncPeer(uk.node, peer!)).toBe(running);
-    const fresh = syncPeer(uk.node, peer!, { fresh: true });
-    expect(fresh).not.toBe(running);
-    expect(syncPeer(uk.node, peer!, { fresh: true })).toBe(fresh);
-    let freshEnded = false;
-    void fresh.then(() => (freshEnded = true));
-    await running;
-    expect(freshEnded).toBe(false);
-    expect((await fresh).error).toBeUndefined();
-    // Once both ended, a call starts a round of its own again.
-    const next = syncPeer(uk.node, peer!, { fresh: true });
-    expect(next).not.toBe(fresh);
-    await next;
+  it('sends what a burst of kicks queued in one delivery', async () => {
+    const [caPeer] = await activePeers(uk.store.db);
+    const { tag } = await federationDb(uk.store.db).selectFrom('federation_notices').select('tag').executeTakeFirstOrThrow();
+    deliveries.length = 0;
+    for (const reference of ['XL-TEST-0002', 'XL-TEST-0003', 'XL-TEST-0004']) {
+      await uk.store.db.transaction().execute((trx) =>
+        enqueue(trx, caPeer!.id, 'hit.notice', { node: 'uk-kingsbridge', notices: [{ reference, tag: Buffer.from(tag).toString('hex'), agency: { name: 'Kingsbridge Constabulary', country: 'GB' }, contact: {} }] }),
+      );
+      soon.kick(caPeer!.id);
+    }
+    expect(await waitFor(async () => deliveries.length > 0 && (await undelivered(uk)).length === 0)).toBe(true);
+    expect(deliveries).toEqual([{ delivered: 3, pending: 0 }]);
+    expect(await hitsOn(ca)).toHaveLength(5);
   }, 60_000);
 });
