@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { buildPeerServer } from '../../src/api/routes/federation.ts';
-import { addPeer, openFederationNode, deliverSoon, syncAll, type FederationNode } from '../../src/federation/index.ts';
+import { addPeer, deliverSoon, openFederationNode, syncAll, type FederationNode } from '../../src/federation/index.ts';
 import { federationDb } from '../../src/federation/tables.ts';
 import { addAgency, appendMentions, ensureEntity, internIdentifiers, migrateToLatest, openCase, registerSource, type Store } from '../../src/store/index.ts';
 import { openBenchStore } from './common.ts';

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
+  deliverSoon,
   findSentNotice,
   listCasePolicies,
   listExchangedHashSets,
@@ -18,7 +19,6 @@ import {
   shareHashSet,
   syncAll,
   syncPeer,
-  deliverSoon,
   type CasePolicyView,
   type FederatedHitView,
   type SharedHashSetView,

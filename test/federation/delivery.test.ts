@@ -24,6 +24,14 @@ describe('hit notice delivery', () => {
   const deliveries: Delivery[] = [];
   const undelivered = async (node: TestNode) =>
     federationDb(node.store.db).selectFrom('federation_outbox').select(['message_id', 'attempts']).where('delivered_at', 'is', null).execute();
+  /** A notice queued on the UK node outside any push, about the match both nodes found in the first test; returns the peer id. */
+  const queueNotice = async (reference: string): Promise<string> => {
+    const [caPeer] = await activePeers(uk.store.db);
+    const { tag } = await federationDb(uk.store.db).selectFrom('federation_notices').select('tag').executeTakeFirstOrThrow();
+    const notice = { reference, tag: Buffer.from(tag).toString('hex'), agency: { name: 'Kingsbridge Constabulary', country: 'GB' }, contact: {} };
+    await uk.store.db.transaction().execute((trx) => enqueue(trx, caPeer!.id, 'hit.notice', { node: 'uk-kingsbridge', notices: [notice] }));
+    return caPeer!.id;
+  };
 
   beforeAll(async () => {
     ca = await TestNode.create('ca-northbridge');
@@ -58,18 +66,10 @@ describe('hit notice delivery', () => {
   }, 60_000);
 
   it('delivers what was queued when kicked, and tries again after the back-off when it could not', async () => {
-    // A notice queued on the UK node outside any push (about the match both found above).
-    const [caPeer] = await activePeers(uk.store.db);
-    const { tag } = await federationDb(uk.store.db).selectFrom('federation_notices').select('tag').executeTakeFirstOrThrow();
-    await uk.store.db.transaction().execute((trx) =>
-      enqueue(trx, caPeer!.id, 'hit.notice', {
-        node: 'uk-kingsbridge',
-        notices: [{ reference: 'XL-TEST-0001', tag: Buffer.from(tag).toString('hex'), agency: { name: 'Kingsbridge Constabulary', country: 'GB' }, contact: {} }],
-      }),
-    );
-    // The Canadian node cannot be reached for notices when the kicked round tries …
+    const caPeer = await queueNotice('XL-TEST-0001');
+    // The Canadian node cannot be reached for notices when the kicked delivery tries …
     ca.tap.rules = [{ path: /notices/, mode: 'down' }];
-    soon.kick(caPeer!.id);
+    soon.kick(caPeer);
     expect(await waitFor(async () => (await undelivered(uk)).some((message) => message.attempts > 0))).toBe(true);
     expect(await hitsOn(ca)).toHaveLength(1);
     // … and can again: the next delivery, after the back-off, sends it.
@@ -79,15 +79,10 @@ describe('hit notice delivery', () => {
   }, 60_000);
 
   it('sends what a burst of kicks queued in one delivery', async () => {
-    const [caPeer] = await activePeers(uk.store.db);
-    const { tag } = await federationDb(uk.store.db).selectFrom('federation_notices').select('tag').executeTakeFirstOrThrow();
     deliveries.length = 0;
-    for (const reference of ['XL-TEST-0002', 'XL-TEST-0003', 'XL-TEST-0004']) {
-      await uk.store.db.transaction().execute((trx) =>
-        enqueue(trx, caPeer!.id, 'hit.notice', { node: 'uk-kingsbridge', notices: [{ reference, tag: Buffer.from(tag).toString('hex'), agency: { name: 'Kingsbridge Constabulary', country: 'GB' }, contact: {} }] }),
-      );
-      soon.kick(caPeer!.id);
-    }
+    const peers = [];
+    for (const reference of ['XL-TEST-0002', 'XL-TEST-0003', 'XL-TEST-0004']) peers.push(await queueNotice(reference));
+    for (const peer of peers) soon.kick(peer);
     expect(await waitFor(async () => deliveries.length > 0 && (await undelivered(uk)).length === 0)).toBe(true);
     expect(deliveries).toEqual([{ delivered: 3, pending: 0 }]);
     expect(await hitsOn(ca)).toHaveLength(5);
