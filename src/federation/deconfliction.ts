@@ -21,7 +21,7 @@ import { Rejection } from './envelope.ts';
 import { hex, withPeerLock } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { newReference } from './notices.ts';
-import { enqueue } from './outbox.ts';
+import { enqueue, firstDelivery } from './outbox.ts';
 import type { Peer } from './peers.ts';
 import { blindInParallel } from './points.ts';
 import { POINT_BYTES, PSI_VERSION, selectorOf, shuffled, tagsOf } from './psi.ts';
@@ -262,13 +262,7 @@ export async function receiveConflicts(node: FederationNode, peer: Peer, message
   const message = parseConflictMessage(body);
   return node.store.db.transaction().execute(async (trx) => {
     const fed = federationDb(trx);
-    const first = await fed
-      .insertInto('federation_inbox')
-      .values({ peer_id: peer.id, message_id: messageId, kind: 'dx.notice' })
-      .onConflict((oc) => oc.columns(['peer_id', 'message_id']).doNothing())
-      .returning('message_id')
-      .executeTakeFirst();
-    if (!first) return { duplicate: true, alerts: 0 };
+    if (!(await firstDelivery(trx, peer.id, messageId, 'dx.notice'))) return { duplicate: true, alerts: 0 };
     const tags = message.notices.map((notice) => notice.tag);
     const known = await sql<{ tag: Buffer; registration_id: string; case_id: string; agency_id: string }>`
       SELECT m.tag, m.registration_id, r.case_id, r.agency_id FROM federation_dx_matches m

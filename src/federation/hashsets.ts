@@ -19,7 +19,7 @@ import { UserError } from '../model/index.ts';
 import { appendAudit, appendAuditIn, type Database } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
 import type { FederationNode } from './node.ts';
-import { enqueue } from './outbox.ts';
+import { enqueue, firstDelivery } from './outbox.ts';
 import type { Peer } from './peers.ts';
 import { federationDb } from './tables.ts';
 
@@ -184,13 +184,7 @@ export async function receiveHashSet(node: FederationNode, peer: Peer, messageId
   if (entries.length > ENTRIES_PER_PART) throw new Rejection('invalid-body', `a hash-set part carries at most ${ENTRIES_PER_PART} entries, not ${entries.length}`);
   return node.store.db.transaction().execute(async (trx) => {
     const fed = federationDb(trx);
-    const first = await fed
-      .insertInto('federation_inbox')
-      .values({ peer_id: peer.id, message_id: messageId, kind: 'hashset.offer' })
-      .onConflict((oc) => oc.columns(['peer_id', 'message_id']).doNothing())
-      .returning('message_id')
-      .executeTakeFirst();
-    if (!first) return { duplicate: true, entries: 0, rejects: 0 };
+    if (!(await firstDelivery(trx, peer.id, messageId, 'hashset.offer'))) return { duplicate: true, entries: 0, rejects: 0 };
     let setId = (await fed.selectFrom('federation_hashset_received').select('set_id').where('peer_id', '=', peer.id).where('remote_set', '=', offer.set.id).executeTakeFirst())?.set_id;
     if (setId === undefined) {
       // Unique per source node and set: the key and the set's id there, not the bytes of a file.

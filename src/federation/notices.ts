@@ -13,10 +13,9 @@ import { appendAuditIn, type Database } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
 import { knownMatches, type Match } from './matching.ts';
 import type { FederationNode } from './node.ts';
-import { enqueue } from './outbox.ts';
+import { enqueue, firstDelivery } from './outbox.ts';
 import type { Peer } from './peers.ts';
 import { sharingCases } from './policy.ts';
-import { federationDb } from './tables.ts';
 
 /**
  * Notices per message: one round trip for many hits, small enough to retry whole (about 1.3 MB of
@@ -214,13 +213,7 @@ export async function applyNotices(
   message: NoticeMessage,
   known?: Map<string, string>,
 ): Promise<{ duplicate: boolean; hits: number }> {
-  const first = await federationDb(trx)
-    .insertInto('federation_inbox')
-    .values({ peer_id: peer.id, message_id: messageId, kind: 'hit.notice' })
-    .onConflict((oc) => oc.columns(['peer_id', 'message_id']).doNothing())
-    .returning('message_id')
-    .executeTakeFirst();
-  if (!first) return { duplicate: true, hits: 0 };
+  if (!(await firstDelivery(trx, peer.id, messageId, 'hit.notice'))) return { duplicate: true, hits: 0 };
   const matches = known ?? (await matchesOfNotices(trx, peer, message));
   const unknown = message.notices.filter((notice) => !matches.has(notice.tag)).length;
   if (unknown > 0) throw new Rejection('not-matched', `${unknown} of ${message.notices.length} notices are about matches this node has not found (yet): send them again later`);

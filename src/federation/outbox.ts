@@ -34,6 +34,21 @@ export async function enqueue(trx: Transaction<Database>, peerId: string, kind: 
   return messageId;
 }
 
+/**
+ * Records a one-way message from the peer as received: false when its id was seen before (a retry
+ * whose acknowledgement was lost), which the caller acknowledges without applying it again. A
+ * concurrent delivery of the same message waits on the first one's row, then finds it.
+ */
+export async function firstDelivery(trx: Transaction<Database>, peerId: string, messageId: string, kind: MessageType): Promise<boolean> {
+  const row = await federationDb(trx)
+    .insertInto('federation_inbox')
+    .values({ peer_id: peerId, message_id: messageId, kind })
+    .onConflict((oc) => oc.columns(['peer_id', 'message_id']).doNothing())
+    .returning('message_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export interface Delivery {
   delivered: number;
   /** Still waiting (not yet due, or failed this time). */
