@@ -203,8 +203,9 @@ export async function matchesOfNotices(trx: Transaction<Database>, peer: Peer, m
 }
 
 /**
- * `receiveNotices` in the caller's transaction (`matches` when the caller has looked them up
- * already). Throws a 'not-matched' Rejection when a notice is about a match not found here.
+ * `receiveNotices` in the caller's transaction. `known` (tag in hex → local identifier id) saves the
+ * lookup when the caller has the matches at hand; it may hold more than the message's. Throws a
+ * 'not-matched' Rejection when a notice is about a match not found here.
  */
 export async function applyNotices(
   trx: Transaction<Database>,
@@ -217,7 +218,7 @@ export async function applyNotices(
   const matches = known ?? (await matchesOfNotices(trx, peer, message));
   const unknown = message.notices.filter((notice) => !matches.has(notice.tag)).length;
   if (unknown > 0) throw new Rejection('not-matched', `${unknown} of ${message.notices.length} notices are about matches this node has not found (yet): send them again later`);
-  const holders = await sharingCases(trx, [...new Set(matches.values())]);
+  const holders = await sharingCases(trx, [...new Set(message.notices.map((notice) => matches.get(notice.tag)!))]);
   const holdersOf = new Map<string, typeof holders>();
   for (const holder of holders) holdersOf.set(holder.identifierId, [...(holdersOf.get(holder.identifierId) ?? []), holder]);
   const candidates = message.notices.flatMap((notice) => {

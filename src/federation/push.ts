@@ -112,9 +112,11 @@ export async function completePush(node: FederationNode, peer: Peer, { order, bl
       order.map((selector) => selector.id),
       tags,
     );
+    // The carried notices are about this push's matches, found just now: no lookup needed. One
+    // that is not (found before, or never) is looked up, and left to the outbox if still unknown.
+    const found = new Map(matches.map((match) => [match.tag.toString('hex'), match.identifierId]));
     for (const { id, message } of carried) {
-      // About this push's matches, found just now; a message about others is left to the outbox.
-      const known = await matchesOfNotices(trx, peer, message);
+      const known = message.notices.every((notice) => found.has(notice.tag)) ? found : await matchesOfNotices(trx, peer, message);
       if (message.notices.every((notice) => known.has(notice.tag))) await applyNotices(trx, peer, id, message, known);
     }
     const notices = await queueNotices(trx, node, peer, matches, actor);
