@@ -121,9 +121,6 @@ async function servePeers(store: Store, options: ServeOptions): Promise<void> {
   const interval = parseSeconds(options.interval, '--interval') * 1000;
   const { buildPeerServer } = await import('../api/routes/federation.ts');
   let stopping = false;
-  const reportError = (report: SyncReport) => {
-    if (report.error) process.stderr.write(`crosslink: sync with ${report.peer}: ${report.error}\n`);
-  };
   // A second after the first new notice for a peer, its outbox is delivered (failures are tried
   // again after the back-off, and the periodic round reports what still fails).
   const soon = deliverSoon(() => node);
@@ -143,7 +140,8 @@ async function servePeers(store: Store, options: ServeOptions): Promise<void> {
   else process.stdout.write(`Federation endpoint of node ${line.node} at ${address}${tls ? '' : ' (plain HTTP: put TLS in front, or crosslink node set --tls-cert/--tls-key)'}; syncing every ${line.interval} s. Ctrl-C stops.\n`);
   const round = async () => {
     if (stopping) return;
-    for (const report of await syncAll(node, { actor: 'federation' })) reportError(report);
+    const reports = await syncAll(node, { actor: 'federation' });
+    for (const report of reports) if (report.error) process.stderr.write(`crosslink: sync with ${report.peer}: ${report.error}\n`);
   };
   const timer = setInterval(() => void round().catch((error: unknown) => process.stderr.write(`crosslink: sync failed: ${(error as Error).message}\n`)), interval);
   void round().catch(() => undefined);
