@@ -19,13 +19,14 @@ import {
   shareHashSet,
   syncAll,
   syncPeer,
+  syncSoon,
   type CasePolicyView,
   type FederatedHitView,
   type SharedHashSetView,
   type SyncReport,
 } from '../federation/index.ts';
 import { UserError } from '../model/index.ts';
-import { appendAudit, type Store } from '../store/index.ts';
+import { appendAudit, listen, NEW_DATA_CHANNEL, type Store } from '../store/index.ts';
 import { currentActor, currentPrincipal, withAdministration, withNodeWork, withStore, type StoreOptions } from './context.ts';
 import { emit, table, type OutputOptions } from './output.ts';
 import { parsePort } from './serve.ts';
@@ -120,7 +121,6 @@ async function servePeers(store: Store, options: ServeOptions): Promise<void> {
   const port = parsePort(options.port);
   const interval = parseSeconds(options.interval, '--interval') * 1000;
   const { buildPeerServer } = await import('../api/routes/federation.ts');
-  let stopping = false;
   // A second after the first new notice for a peer, its outbox is delivered (failures are tried
   // again after the back-off, and the periodic round reports what still fails).
   const soon = deliverSoon(() => node);
@@ -138,19 +138,27 @@ async function servePeers(store: Store, options: ServeOptions): Promise<void> {
   const line = { url: address, node: node.identity.name, publicKey: node.identity.publicKey, tls: tls !== undefined, interval: interval / 1000 };
   if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
   else process.stdout.write(`Federation endpoint of node ${line.node} at ${address}${tls ? '' : ' (plain HTTP: put TLS in front, or crosslink node set --tls-cert/--tls-key)'}; syncing every ${line.interval} s. Ctrl-C stops.\n`);
-  const round = async () => {
-    if (stopping) return;
-    const reports = await syncAll(node, { actor: 'federation' });
-    for (const report of reports) if (report.error) process.stderr.write(`crosslink: sync with ${report.peer}: ${report.error}\n`);
-  };
-  const timer = setInterval(() => void round().catch((error: unknown) => process.stderr.write(`crosslink: sync failed: ${(error as Error).message}\n`)), interval);
-  void round().catch(() => undefined);
+  // Rounds one at a time: every `interval`, and a second after new data is written (a source
+  // completed, a sharing policy or a registration changed), by this process or any other.
+  const rounds = syncSoon(() => node, {
+    actor: 'federation',
+    onRound: (reports) => {
+      for (const report of reports) if (report.error) process.stderr.write(`crosslink: sync with ${report.peer}: ${report.error}\n`);
+    },
+    onError: (error) => process.stderr.write(`crosslink: sync failed: ${error.message}\n`),
+  });
+  const listening = await listen(store, NEW_DATA_CHANNEL, () => rounds.kick(), (error) =>
+    process.stderr.write(`crosslink: not told of new data (${error.message}); trying again, and syncing every ${interval / 1000} s meanwhile\n`),
+  );
+  const timer = setInterval(() => rounds.now(), interval);
+  rounds.now();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  stopping = true;
   clearInterval(timer);
+  await listening.stop();
+  await rounds.stop();
   await soon.stop();
   await app.close();
 }

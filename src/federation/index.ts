@@ -11,7 +11,7 @@ export { addPeer, activePeers, findPeer, listPeers, parseBudget, parsePeerUrl, p
 export { listCasePolicies, parseSharing, parseTypes, setCasePolicy, SHARING, type CasePolicyView, type Sharing } from './policy.ts';
 export { openFederationNode, DEFAULT_BATCH_SIZE, type FederationNode, type FederationOptions } from './node.ts';
 export { authenticateMessage, handle, receive, HANDLERS, type Received } from './receive.ts';
-export { syncAll, syncPeer, type SyncReport } from './sync.ts';
+export { syncAll, syncPeer, syncSoon, type SyncReport, type SyncSoon } from './sync.ts';
 export { backoffMs, deliverOutbox, deliverSoon, pendingMessages, type Delivery, type DeliverSoon } from './outbox.ts';
 export { findSentNotice, listFederatedHits, type FederatedHitView, type SentNoticeView } from './hits.ts';
 export { MAX_PUSH } from './push.ts';

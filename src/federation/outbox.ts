@@ -7,6 +7,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../store/index.ts';
+import { coalescer } from './coalesce.ts';
 import type { MessageType } from './envelope.ts';
 import type { FederationNode } from './node.ts';
 import { activePeers, type Peer } from './peers.ts';
@@ -131,9 +132,6 @@ export interface DeliverSoon {
  */
 export function deliverSoon(node: () => FederationNode, options: { delayMs?: number; onDelivery?: (peerId: string, delivery: Delivery) => void } = {}): DeliverSoon {
   const delayMs = options.delayMs ?? 1000;
-  const timers = new Map<string, { timer: NodeJS.Timeout; due: number }>();
-  const running = new Map<string, Promise<void>>();
-  const again = new Set<string>();
   const retries = new Map<string, number>();
   let stopped = false;
 
@@ -149,42 +147,16 @@ export function deliverSoon(node: () => FederationNode, options: { delayMs?: num
     }
     const attempt = (retries.get(peerId) ?? 0) + 1;
     retries.set(peerId, attempt);
-    later(peerId, backoffMs(attempt));
+    deliveries.later(peerId, backoffMs(attempt));
   };
-  const start = (peerId: string) => {
-    if (running.has(peerId)) {
-      again.add(peerId);
-      return;
-    }
-    const delivery = deliver(peerId)
-      .catch((error: unknown) => options.onDelivery?.(peerId, { delivered: 0, pending: 0, error: (error as Error).message }))
-      .finally(() => {
-        running.delete(peerId);
-        if (again.delete(peerId)) later(peerId, 0);
-      });
-    running.set(peerId, delivery);
-  };
-  /** A delivery to the peer in `ms`, unless one is due sooner already. */
-  const later = (peerId: string, ms: number) => {
-    if (stopped) return;
-    const due = Date.now() + ms;
-    const scheduled = timers.get(peerId);
-    if (scheduled && scheduled.due <= due) return;
-    if (scheduled) clearTimeout(scheduled.timer);
-    const timer = setTimeout(() => {
-      timers.delete(peerId);
-      start(peerId);
-    }, ms);
-    timer.unref();
-    timers.set(peerId, { timer, due });
-  };
+  const deliveries = coalescer((peerId) =>
+    deliver(peerId).catch((error: unknown) => options.onDelivery?.(peerId, { delivered: 0, pending: 0, error: (error as Error).message })),
+  );
   return {
-    kick: (peerId) => later(peerId, delayMs),
-    async stop() {
+    kick: (peerId) => deliveries.later(peerId, delayMs),
+    stop() {
       stopped = true;
-      for (const { timer } of timers.values()) clearTimeout(timer);
-      timers.clear();
-      await Promise.allSettled([...running.values()]);
+      return deliveries.stop();
     },
   };
 }

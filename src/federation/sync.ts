@@ -5,6 +5,7 @@
  * is down fails the round and loses nothing: the next round starts where this one stopped.
  */
 import { refreshStatistics } from '../store/index.ts';
+import { coalescer } from './coalesce.ts';
 import { syncChannels, type ChannelsReport } from './channels.ts';
 import type { FederationNode } from './node.ts';
 import { deliverOutbox } from './outbox.ts';
@@ -114,4 +115,36 @@ export async function syncAll(node: FederationNode, options: { actor?: string; d
   const reports: SyncReport[] = [];
   for (const peer of peers) reports.push(await syncPeer(node, peer, options));
   return reports;
+}
+
+export interface SyncSoon {
+  /** New data: a round with every peer `delayMs` from the first kick of a burst. */
+  kick(): void;
+  /** A round now, or straight after the one under way (the periodic round). */
+  now(): void;
+  /** No more rounds: cancels those not started and waits for the one under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Rounds with every peer, one at a time, on two triggers: the periodic timer (`now`) and new data
+ * (`kick`: a source completed, a case's sharing policy or a deconfliction registration changed;
+ * store/notify.ts), so that a new source's hits reach the other nodes in seconds rather than at
+ * the next periodic round. A burst of kicks (a folder of files) shares one round, and a kick
+ * during a round gets another after it, since that one may have read its selectors already.
+ */
+export function syncSoon(
+  node: () => FederationNode,
+  options: { delayMs?: number; actor?: string; onRound?: (reports: SyncReport[]) => void; onError?: (error: Error) => void } = {},
+): SyncSoon {
+  const delayMs = options.delayMs ?? 1000;
+  const rounds = coalescer(async () => {
+    try {
+      const reports = await syncAll(node(), { actor: options.actor ?? 'federation' });
+      options.onRound?.(reports);
+    } catch (error) {
+      options.onError?.(error as Error);
+    }
+  });
+  return { kick: () => rounds.later('round', delayMs), now: () => rounds.later('round', 0), stop: () => rounds.stop() };
 }

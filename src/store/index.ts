@@ -18,3 +18,4 @@ export * from './repositories/resolution.ts';
 export * from './repositories/stats.ts';
 export { visibleCases } from './visible.ts';
 export { refreshStatistics } from './statistics.ts';
+export { listen, NEW_DATA_CHANNEL, type Listening } from './notify.ts';

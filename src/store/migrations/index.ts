@@ -24,6 +24,7 @@ import * as identifierHitsByKey from './0018_identifier_hits_by_key.ts';
 import * as auditAppendFunction from './0019_audit_append_function.ts';
 import * as federationTagsWithoutPeerKeys from './0020_federation_tags_without_peer_keys.ts';
 import * as federationNoticeKeys from './0021_federation_notice_keys.ts';
+import * as newDataNotify from './0022_new_data_notify.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019_audit_append_function': auditAppendFunction,
   '0020_federation_tags_without_peer_keys': federationTagsWithoutPeerKeys,
   '0021_federation_notice_keys': federationNoticeKeys,
+  '0022_new_data_notify': newDataNotify,
 };
 
 export const migrationProvider: MigrationProvider = {
