@@ -207,10 +207,10 @@ export function registerFederation(program: Command): void {
 
   federation
     .command('serve')
-    .description('serve the endpoint peers call (HTTPS with the node’s certificate) and sync with them continuously')
+    .description('serve the endpoint peers call (HTTPS with the node’s certificate) and sync with them: every --interval seconds, and straight after new data is written (a source ingested, a sharing policy or a registration changed) by any process on this store')
     .option('--port <port>', 'port to listen on', '8443')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--interval <seconds>', 'seconds between sync rounds with every peer', '60')
+    .option('--interval <seconds>', 'seconds between periodic sync rounds with every peer (new data also starts one)', '60')
     .option('--tls-cert <file>', 'PEM certificate (default: the one set with crosslink node set)')
     .option('--tls-key <file>', 'PEM key of that certificate')
     .option('--json', 'print the address as JSON')

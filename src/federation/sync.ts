@@ -8,7 +8,7 @@ import { refreshStatistics } from '../store/index.ts';
 import { coalescer } from './coalesce.ts';
 import { syncChannels, type ChannelsReport } from './channels.ts';
 import type { FederationNode } from './node.ts';
-import { deliverOutbox } from './outbox.ts';
+import { backoffMs, deliverOutbox } from './outbox.ts';
 import { activePeers, type Peer } from './peers.ts';
 import { unsentSelectors } from './policy.ts';
 import { completePush, preparePush, type PreparedPush, type PushOutcome } from './push.ts';
@@ -118,7 +118,7 @@ export async function syncAll(node: FederationNode, options: { actor?: string; d
 }
 
 export interface SyncSoon {
-  /** New data: a round with every peer `delayMs` from the first kick of a burst. */
+  /** New data: a round with every peer `delayMs` (250 ms) from the first kick of a burst. */
   kick(): void;
   /** A round now, or straight after the one under way (the periodic round). */
   now(): void;
@@ -131,20 +131,31 @@ export interface SyncSoon {
  * (`kick`: a source completed, a case's sharing policy or a deconfliction registration changed;
  * store/notify.ts), so that a new source's hits reach the other nodes in seconds rather than at
  * the next periodic round. A burst of kicks (a folder of files) shares one round, and a kick
- * during a round gets another after it, since that one may have read its selectors already.
+ * during a round gets another after it, since that one may have read its selectors already. A
+ * round in which a peer failed is tried again after the back-off (a peer that was down at start-up
+ * is reached when it comes up, not an interval later).
  */
 export function syncSoon(
   node: () => FederationNode,
   options: { delayMs?: number; actor?: string; onRound?: (reports: SyncReport[]) => void; onError?: (error: Error) => void } = {},
 ): SyncSoon {
-  const delayMs = options.delayMs ?? 1000;
+  // Short: a notification comes once per completed source, not per batch, and a kick during a
+  // round gets one more round after it, so a folder of files still costs a round per few files.
+  const delayMs = options.delayMs ?? 250;
+  // Rounds in a row in which some peer failed (down, refusing): the next is tried after the
+  // outbox's back-off rather than only at the next periodic round.
+  let failedRounds = 0;
   const rounds = coalescer(async () => {
+    let failed = true;
     try {
       const reports = await syncAll(node(), { actor: options.actor ?? 'federation' });
+      failed = reports.some((report) => report.error !== undefined);
       options.onRound?.(reports);
     } catch (error) {
       options.onError?.(error as Error);
     }
+    failedRounds = failed ? failedRounds + 1 : 0;
+    if (failed) rounds.later('round', backoffMs(failedRounds));
   });
   return { kick: () => rounds.later('round', delayMs), now: () => rounds.later('round', 0), stop: () => rounds.stop() };
 }

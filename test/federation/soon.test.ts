@@ -135,3 +135,36 @@ for (const backend of ['embedded', 'postgres'] as const) {
     }, 60_000);
   });
 }
+
+describe('a round that could not reach a peer', () => {
+  let ca: TestNode;
+  let uk: TestNode;
+  let rounds: SyncSoon;
+  const failures: string[] = [];
+
+  beforeAll(async () => {
+    ca = await TestNode.create('ca-northbridge');
+    uk = await TestNode.create('uk-kingsbridge');
+    await meshOf([ca, uk]);
+    await ca.addCase({ agency: 'Northbridge Police', country: 'CA', ref: 'CA-1', sharing: 'hit-only', selectors: [['phone', '+14165550101']] });
+    await uk.addCase({ agency: 'Kingsbridge Constabulary', country: 'GB', ref: 'UK-1', sharing: 'hit-only', selectors: [['phone', '+14165550101']] });
+    await syncAll(uk.node, { actor: 'test' });
+    rounds = syncSoon(() => ca.node, { actor: 'test', onRound: (reports) => failures.push(...reports.flatMap((report) => (report.error ? [report.error] : []))) });
+  }, 120_000);
+  afterAll(async () => {
+    await rounds?.stop();
+    await ca?.close();
+    await uk?.close();
+  });
+
+  it('is tried again after the back-off, not only at the next periodic round', async () => {
+    uk.tap.rules = [{ path: /./, mode: 'down' }];
+    rounds.now();
+    expect(await waitFor(() => failures.length > 0)).toBe(true);
+    expect(failures[0]).toMatch(/cannot reach|closed|reset|socket/i);
+    uk.tap.rules = [];
+    // The first back-off is 2 s (outbox.ts); nothing else runs a round here.
+    expect(await waitFor(async () => (await hitsOn(ca)).length > 0, 15_000)).toBe(true);
+    expect((await hitsOn(ca)).map((hit) => `${hit.selector} <- ${hit.from}`)).toEqual(['phone:+14165550101 <- uk-kingsbridge']);
+  }, 60_000);
+});
