@@ -184,7 +184,8 @@ async function main(): Promise<void> {
     log('waiting for the first rounds (the background) to finish…');
     const synced = performance.now();
     while (!(await quiet(stores))) await new Promise((resolve) => setTimeout(resolve, 250));
-    log(`  background synced in ${seconds(performance.now() - synced)} after the nodes started`);
+    const backgroundSeconds = seconds(performance.now() - synced);
+    log(`  background synced in ${backgroundSeconds} after the nodes started`);
 
     const rows: string[] = [];
     for (let run = 0; run < runs; run++) {
@@ -218,6 +219,8 @@ async function main(): Promise<void> {
         ...rows,
         '',
         '(seconds from the start of the `crosslink ingest` process, which includes its start-up)',
+        '',
+        `Before the runs, the three nodes' first rounds (the background, each node's selectors to both peers) took ${backgroundSeconds} from the start of the \`federation serve\` processes until nothing was left to send.`,
         '',
       ].join('\n'),
     );

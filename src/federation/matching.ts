@@ -63,6 +63,15 @@ function toMatches(rows: { tag: Buffer; identifier_id: string }[]): Match[] {
 }
 
 /**
+ * The tables a round and an answer read by plan rather than by key: analyzed before a round's and
+ * an answer's work when they have grown (store/statistics.ts), so that the work after a big ingest
+ * or a big exchange is planned for the tables as they are. The answering side matters as much: in
+ * a three-node mesh a node that has pushed everything keeps answering its two peers' pushes, and
+ * its tag tables grew unanalyzed (a 20,000-selector background took 93 s to sync).
+ */
+export const MATCHING_TABLES = ['identifiers', 'mentions', 'federation_mine', 'federation_theirs', 'federation_matches', 'federation_notices', 'federation_hits', 'federation_outbox'];
+
+/**
  * Our selectors, exchanged: their tags (in the same order as the ids). Returns the matches they
  * make. One statement: the tags are recorded (a data-modifying WITH, run whether or not read) and
  * looked up in the peer's at once.

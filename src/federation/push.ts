@@ -9,9 +9,9 @@
  * The answering side spends the peer's daily budget: what bounds a peer that pushes guesses.
  */
 import { sql } from 'kysely';
-import { appendAuditIn } from '../store/index.ts';
+import { appendAuditIn, refreshStatistics } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
-import { recordOwnExchange, recordPeerSelectors, withPeerLock } from './matching.ts';
+import { MATCHING_TABLES, recordOwnExchange, recordPeerSelectors, withPeerLock } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { applyNotices, matchesOfNotices, parseNoticeMessage, queueNoticeMessages, queueNotices, type QueuedNoticeMessage } from './notices.ts';
 import type { Peer } from './peers.ts';
@@ -165,6 +165,7 @@ export async function reblindPushed(node: FederationNode, peer: Peer, body: unkn
 export async function answerPush(node: FederationNode, peer: Peer, body: unknown): Promise<PushBody> {
   const { count, doubled } = await reblindPushed(node, peer, body, 'push');
   const actor = `peer:${peer.name}`;
+  await refreshStatistics(node.store.db, MATCHING_TABLES);
   const queued = await withPeerLock(node.store.db, peer.id, async (trx) => {
     const matches = await recordPeerSelectors(trx, peer.id, tagsOf(doubled));
     const notices = await queueNoticeMessages(trx, node, peer, matches, actor);

@@ -7,6 +7,7 @@
 import { refreshStatistics } from '../store/index.ts';
 import { coalescer } from './coalesce.ts';
 import { syncChannels, type ChannelsReport } from './channels.ts';
+import { MATCHING_TABLES } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { backoffMs, deliverOutbox } from './outbox.ts';
 import { activePeers, type Peer } from './peers.ts';
@@ -29,12 +30,6 @@ export interface SyncReport {
   seconds: number;
 }
 
-/**
- * The tables a round reads by plan rather than by key: analyzed at the start of a round when they
- * have grown (store/statistics.ts), so that a round after a big ingest or a big exchange is planned
- * for the tables as they are.
- */
-const ROUND_TABLES = ['identifiers', 'mentions', 'federation_mine', 'federation_theirs', 'federation_matches', 'federation_notices', 'federation_hits', 'federation_outbox'];
 
 /** Pushes to one peer under way at once in a round (see runRound). */
 const PUSHES_IN_FLIGHT = 2;
@@ -57,7 +52,7 @@ async function runRound(node: FederationNode, peer: Peer, options: { actor?: str
   const actor = options.actor ?? node.actor;
   const report: SyncReport = { peer: peer.name, pushed: 0, matches: 0, notices: 0, delivered: 0, pending: 0, seconds: 0 };
   try {
-    await refreshStatistics(node.store.db, ROUND_TABLES);
+    await refreshStatistics(node.store.db, MATCHING_TABLES);
     const before = await deliverOutbox(node, peer, { all: options.deliverAll });
     report.delivered += before.delivered;
     // Pipelined: the next batch is read and blinded (worker threads) while earlier ones are in
