@@ -25,13 +25,12 @@ import pg from 'pg';
 import { activePeers, pendingMessages } from '../src/federation/index.ts';
 import { unsentSelectors } from '../src/federation/policy.ts';
 import { openStore, type Store } from '../src/store/index.ts';
-import { arg } from './lib/common.ts';
+import { adminStatement, arg, benchDatabaseUrl } from './lib/common.ts';
 
 const args = process.argv.slice(2);
 const background = Number(arg(args, '--background', '20000'));
 const runs = Number(arg(args, '--runs', '3'));
 const interval = arg(args, '--interval', '3600');
-const ADMIN_URL = process.env['CROSSLINK_BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BIN = fileURLToPath(new URL('../bin/crosslink.js', import.meta.url));
 /** Selectors of each kind a timed file names: held by B only, by C only, by both, by no one. */
 const PER_KIND = 5;
@@ -54,19 +53,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function databaseUrl(key: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/crosslink_bench_latency_${key}`;
-  return url.toString();
-}
-
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+  return benchDatabaseUrl(`crosslink_bench_latency_${key}`);
 }
 
 function cli(node: NodeSpec, cliArgs: string[]): Promise<string> {
@@ -142,8 +129,8 @@ async function main(): Promise<void> {
   const stores: Store[] = [];
   try {
     for (const node of NODES) {
-      await admin(`DROP DATABASE IF EXISTS crosslink_bench_latency_${node.key} WITH (FORCE)`);
-      await admin(`CREATE DATABASE crosslink_bench_latency_${node.key}`);
+      await adminStatement(`DROP DATABASE IF EXISTS crosslink_bench_latency_${node.key} WITH (FORCE)`);
+      await adminStatement(`CREATE DATABASE crosslink_bench_latency_${node.key}`);
     }
     log(`setting up three nodes, ${background.toLocaleString('en')} selectors each (a tenth on all three), through the CLI…`);
     const keys = new Map<string, string>();
@@ -229,7 +216,7 @@ async function main(): Promise<void> {
     for (const store of stores) await store.close().catch(() => undefined);
     for (const child of serving) child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    for (const node of NODES) await admin(`DROP DATABASE IF EXISTS crosslink_bench_latency_${node.key} WITH (FORCE)`).catch(() => undefined);
+    for (const node of NODES) await adminStatement(`DROP DATABASE IF EXISTS crosslink_bench_latency_${node.key} WITH (FORCE)`).catch(() => undefined);
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -9,13 +9,7 @@ import { activePeers, deliverSoon, syncAll, type DeliverSoon, type Delivery } fr
 import { enqueue } from '../../src/federation/outbox.ts';
 import { federationDb } from '../../src/federation/tables.ts';
 import { TestNode, meshOf } from './harness.ts';
-import { hitsOn } from './helpers.ts';
-
-const waitFor = async (ready: () => Promise<boolean>, ms = 20_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await ready()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  return ready();
-};
+import { hitsOn, waitFor } from './helpers.ts';
 
 describe('hit notice delivery', () => {
   let ca: TestNode;

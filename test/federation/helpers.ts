@@ -32,3 +32,10 @@ export async function round(nodes: TestNode[]): Promise<SyncReport[]> {
   for (const node of nodes) reports.push(...(await syncAll(node.node, { actor: 'test' })));
   return reports;
 }
+
+/** Polls `ready` every 25 ms until it holds or `ms` pass; returns whether it holds. */
+export async function waitFor(ready: () => Promise<boolean> | boolean, ms = 30_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await ready()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  return ready();
+}

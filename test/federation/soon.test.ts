@@ -7,20 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLocalAdmin } from '../../src/access/index.ts';
 import { coalescer } from '../../src/federation/coalesce.ts';
 import { deliverSoon, setCasePolicy, syncAll, syncSoon, type DeliverSoon, type SyncSoon } from '../../src/federation/index.ts';
 import { ingestSource } from '../../src/ingest/index.ts';
-import { ensureLocalAdmin } from '../../src/access/index.ts';
 import { listen, NEW_DATA_CHANNEL, type Listening } from '../../src/store/index.ts';
 import { TestNode, meshOf } from './harness.ts';
-import { hitsOn } from './helpers.ts';
+import { hitsOn, waitFor } from './helpers.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const waitFor = async (ready: () => Promise<boolean> | boolean, ms = 30_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await ready()) && Date.now() < deadline) await pause(25);
-  return ready();
-};
 
 describe('coalescer', () => {
   it('runs a burst of requests once, and once more for requests during the run', async () => {
