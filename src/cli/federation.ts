@@ -138,7 +138,7 @@ async function servePeers(store: Store, options: ServeOptions): Promise<void> {
   const line = { url: address, node: node.identity.name, publicKey: node.identity.publicKey, tls: tls !== undefined, interval: interval / 1000 };
   if (options.json) process.stdout.write(`${JSON.stringify(line)}\n`);
   else process.stdout.write(`Federation endpoint of node ${line.node} at ${address}${tls ? '' : ' (plain HTTP: put TLS in front, or crosslink node set --tls-cert/--tls-key)'}; syncing every ${line.interval} s. Ctrl-C stops.\n`);
-  // Rounds one at a time: every `interval`, and a second after new data is written (a source
+  // Rounds one at a time: every `interval`, and soon after new data is written (a source
   // completed, a sharing policy or a registration changed), by this process or any other.
   const rounds = syncSoon(() => node, {
     actor: 'federation',

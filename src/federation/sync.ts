@@ -5,8 +5,8 @@
  * is down fails the round and loses nothing: the next round starts where this one stopped.
  */
 import { refreshStatistics } from '../store/index.ts';
-import { coalescer } from './coalesce.ts';
 import { syncChannels, type ChannelsReport } from './channels.ts';
+import { coalescer } from './coalesce.ts';
 import { MATCHING_TABLES } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { backoffMs, deliverOutbox } from './outbox.ts';
@@ -29,7 +29,6 @@ export interface SyncReport {
   error?: string;
   seconds: number;
 }
-
 
 /** Pushes to one peer under way at once in a round (see runRound). */
 const PUSHES_IN_FLIGHT = 2;
