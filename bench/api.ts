@@ -29,7 +29,7 @@ import { generateWorld, loadWorld, type GroundTruth, type Scale } from '../src/d
 import { runResolution } from '../src/resolve/index.ts';
 import pg from 'pg';
 import { migrateToLatest, openStore, type Store } from '../src/store/index.ts';
-import { arg, openBenchStore } from './lib/common.ts';
+import { arg, BENCH_ADMIN_URL, benchDatabaseUrl, openBenchStore } from './lib/common.ts';
 
 const secret = Buffer.alloc(32, 7);
 const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -254,8 +254,7 @@ async function entityIds(store: Store, count: number): Promise<string[]> {
 
 /** A database on the local server kept between runs (`--database`): created when missing, never dropped. */
 async function openKeptStore(name: string): Promise<{ store: Store; drop: () => Promise<void> }> {
-  const admin = process.env['CROSSLINK_BENCH_POSTGRES'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const client = new pg.Client({ connectionString: admin });
+  const client = new pg.Client({ connectionString: BENCH_ADMIN_URL });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -263,9 +262,7 @@ async function openKeptStore(name: string): Promise<{ store: Store; drop: () => 
   } finally {
     await client.end();
   }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { store: await openStore(url.toString()), drop: async () => undefined };
+  return { store: await openStore(benchDatabaseUrl(name)), drop: async () => undefined };
 }
 
 function runGenerator(plan: Plan, scratch: string): Promise<DriveResult> {
