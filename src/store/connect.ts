@@ -49,11 +49,6 @@ export interface Store {
 // The full server URL of an owner store, kept out of the Store object so it is never printed.
 const serverUrls = new WeakMap<Store, string>();
 
-/** The full URL of a server store, for a connection of its own (store/notify.ts); never to print. */
-export function serverUrlOf(store: Store): string | undefined {
-  return serverUrls.get(store);
-}
-
 export function isServerUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);
 }

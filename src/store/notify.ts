@@ -9,7 +9,7 @@
  * loses its connection reconnects and calls back once, for whatever it may have missed.
  */
 import pg from 'pg';
-import { serverUrlOf, type Store } from './connect.ts';
+import type { Store } from './connect.ts';
 
 export const NEW_DATA_CHANNEL = 'crosslink_new_data';
 const RECONNECT_MS = 5000;
@@ -25,14 +25,14 @@ export async function listen(store: Store, channel: string, onNotify: () => void
     const unlisten = await store.driver.pglite.listen(channel, () => onNotify());
     return { stop: () => unlisten() };
   }
-  const url = serverUrlOf(store);
-  if (!url) throw new Error('listening needs a store opened by openStore');
-  // A connection of its own: a pooled one would be handed to other work between notifications.
+  // A connection of its own, made as the pool makes its own (the same server, user and start-up
+  // options): a pooled one would be handed to other work between notifications.
+  const config: pg.ClientConfig = { ...store.driver.pool.options, application_name: 'crosslink listen' };
   let client: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url, application_name: 'crosslink listen' });
+    const next = new pg.Client(config);
     next.on('notification', (message) => {
       if (message.channel === channel) onNotify();
     });
