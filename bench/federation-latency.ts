@@ -21,7 +21,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { activePeers, pendingMessages } from '../src/federation/index.ts';
 import { unsentSelectors } from '../src/federation/policy.ts';
 import { openStore, type Store } from '../src/store/index.ts';
@@ -108,8 +108,8 @@ function timedFile(run: number): string[] {
   return Array.from({ length: PER_KIND }, (_, k) => [`held-b-r${run}-${k}@example.org`, `held-c-r${run}-${k}@example.org`, `held-bc-r${run}-${k}@example.org`, `only-a-r${run}-${k}@example.org`]).flat();
 }
 
-async function hitsLike(client: pg.Client, pattern: string): Promise<number> {
-  const result = await client.query<{ n: string }>('SELECT count(*) AS n FROM federation_hits h JOIN identifiers i ON i.id = h.identifier_id WHERE i.value LIKE $1', [pattern]);
+async function hitsLike(store: Store, pattern: string): Promise<number> {
+  const result = await sql<{ n: string }>`SELECT count(*) AS n FROM federation_hits h JOIN identifiers i ON i.id = h.identifier_id WHERE i.value LIKE ${pattern}`.execute(store.db);
   return Number(result.rows[0]!.n);
 }
 
@@ -125,7 +125,6 @@ async function quiet(stores: Store[]): Promise<boolean> {
 async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'crosslink-bench-latency-'));
   const serving: ChildProcess[] = [];
-  const clients: pg.Client[] = [];
   const stores: Store[] = [];
   try {
     for (const node of NODES) {
@@ -162,12 +161,9 @@ async function main(): Promise<void> {
       });
     }
     for (const node of NODES) {
-      const client = new pg.Client({ connectionString: databaseUrl(node.key) });
-      await client.connect();
-      clients.push(client);
       stores.push(await openStore(databaseUrl(node.key)));
     }
-    const [onA, onB, onC] = clients as [pg.Client, pg.Client, pg.Client];
+    const [onA, onB, onC] = stores as [Store, Store, Store];
     log('waiting for the first rounds (the background) to finish…');
     const synced = performance.now();
     while (!(await quiet(stores))) await new Promise((resolve) => setTimeout(resolve, 250));
@@ -212,7 +208,6 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    for (const client of clients) await client.end().catch(() => undefined);
     for (const store of stores) await store.close().catch(() => undefined);
     for (const child of serving) child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 1000));
