@@ -3,14 +3,13 @@
  * it: its own store, its own peer endpoint on loopback, its own event loop (and, embedded, its own
  * PGlite). The parent drives it over IPC: { id, op, ...args } in, { id, result } or { id, error } out.
  */
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { buildPeerServer } from '../../src/api/routes/federation.ts';
 import { addPeer, deliverSoon, openFederationNode, syncAll, type FederationNode } from '../../src/federation/index.ts';
-import { federationDb } from '../../src/federation/tables.ts';
-import { addAgency, appendMentions, ensureEntity, internIdentifiers, migrateToLatest, openCase, registerSource, type Store } from '../../src/store/index.ts';
+import { migrateToLatest, type Store } from '../../src/store/index.ts';
 import { openBenchStore } from './common.ts';
+import { loadSharedCase } from './shared-case.ts';
 
 /** Which selectors to load: `count` from `from`; the first `common` the same on every node, the rest this node's own. */
 export interface SelectorRange {
@@ -39,28 +38,6 @@ function selectorsOf({ prefix, from, count, common, newBoth = 0, bothPrefix = 'n
   });
 }
 
-async function load(store: Store, agency: string, ref: string, selectors: [string, string][]): Promise<void> {
-  const db = store.db;
-  const owner = await addAgency(db, { name: agency, country: 'CA' }).catch(async () => await db.selectFrom('agencies').selectAll().where('name', '=', agency).executeTakeFirstOrThrow());
-  const existing = await db.selectFrom('cases').select(['id', 'agency_id']).where('ref', '=', ref).executeTakeFirst();
-  const opened = existing ?? (await openCase(db, { ref, agency }));
-  const scope = { agencyId: owner.id, caseId: opened.id };
-  if (!existing) await federationDb(db).insertInto('federation_case_policy').values({ case_id: opened.id, agency_id: owner.id, sharing: 'hit-only', types: null }).execute();
-  const { source } = await registerSource(db, scope, { sha256: randomBytes(32).toString('hex'), bytes: selectors.length, originalName: 'bench.txt', format: 'text', ingestedBy: 'bench' });
-  const entity = await ensureEntity(db, scope, { kind: 'person', key: `bench-${source.id}`, label: 'Bench person', sourceId: source.id });
-  for (let start = 0; start < selectors.length; start += 5000) {
-    const ids = await internIdentifiers(
-      db,
-      selectors.slice(start, start + 5000).map(([type, value]) => ({ type, value })),
-    );
-    await appendMentions(
-      db,
-      scope,
-      [...ids.values()].map((identifierId) => ({ identifierId, sourceId: source.id, entityId: entity.id })),
-    );
-  }
-}
-
 let opened: { store: Store; drop: () => Promise<void> } | undefined;
 let node: FederationNode | undefined;
 let server: Awaited<ReturnType<typeof buildPeerServer>> | undefined;
@@ -81,7 +58,7 @@ async function handle(request: Request): Promise<unknown> {
       await addPeer(node!.store.db, 'bench', { name: request.name, url: request.url, key: request.key });
       return null;
     case 'load':
-      await load(node!.store, request.agency, request.ref, selectorsOf(request.selectors));
+      await loadSharedCase(node!.store, request.agency, request.ref, selectorsOf(request.selectors));
       return null;
     case 'sync': {
       // Every waiting notice each round, not only those due: a notice refused because the peer had

@@ -3,7 +3,8 @@
  * picture, and the values are 256 bits: no dictionary to try), so the PDQ values a case shares —
  * identifiers of type `pdq`, under the same per-case policy and type list as every selector — are
  * sent to a peer as they are. The peer matches each, turned and mirrored too, against the PDQ values
- * its own sharing cases hold, with the media issue's multi-index at Hamming distance ≤ 31, and
+ * its own sharing cases hold, with the media issue's multi-index at Hamming distance ≤ 31 (kept
+ * between pushes and caught up with the store: pdq-index.ts), and
  * answers with the matches only: which of the pushed values matched, the tag of each pair and its
  * distance — never its own values. Both sides then record the pair as a match under that tag and send
  * each other hit notices exactly as for selectors (notices.ts).
@@ -17,12 +18,12 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { hexToWords, isPdqHex, PDQ_MATCH_THRESHOLD, PDQ_MIN_QUALITY, PDQ_WORDS } from '../media/pdq/hamming.ts';
 import { approximateDihedralWords, PDQ_DIHEDRAL_NAMES } from '../media/pdq/hash.ts';
-import { PdqIndex } from '../media/pdq/index-mih.ts';
 import { appendAuditIn, type Database } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
 import { withPeerLock, type Match } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { queueNotices } from './notices.ts';
+import { keptPdqIndex } from './pdq-index.ts';
 import type { Peer } from './peers.ts';
 import { sharedAfter } from './policy.ts';
 import { spendBudget } from './push.ts';
@@ -58,12 +59,14 @@ export function pdqPairTag(a: string, b: string): Buffer {
 /**
  * PDQ values some case shares (policy and types), good enough to match: a value mentioned by a
  * media entity whose quality is known and below the media issue's minimum is left out (flat images
- * are near everything). `unsentTo`: only those not yet sent to that peer, after `afterId`, by id.
+ * are near everything). `unsentTo`: only those not yet sent to that peer, after `afterId`, by id;
+ * `ids`: only these (the kept index's candidates, pdq-index.ts).
  */
-export async function sharedPdqValues(db: Kysely<Database>, options: { unsentTo?: string; afterId?: string; limit?: number } = {}): Promise<PdqValue[]> {
+export async function sharedPdqValues(db: Kysely<Database>, options: { unsentTo?: string; afterId?: string; limit?: number; ids?: readonly string[] } = {}): Promise<PdqValue[]> {
   const rows = await sql<PdqValue>`
     SELECT i.id, i.value FROM identifiers i
     WHERE i.type = 'pdq' AND ${sharedAfter(options.afterId ?? '0')}
+      ${options.ids === undefined ? sql`` : sql`AND i.id = ANY (${[...options.ids]}::bigint[])`}
       AND NOT EXISTS (
         SELECT 1 FROM mentions m JOIN entities e ON e.id = m.entity_id
         WHERE m.identifier_id = i.id AND e.props ? 'pdq_quality' AND (e.props->>'pdq_quality')::int < ${PDQ_MIN_QUALITY})
@@ -159,19 +162,15 @@ export async function answerPdq(node: FederationNode, peer: Peer, body: unknown)
     throw new Rejection('invalid-body', `a PDQ push carries { hashes: [1 to ${MAX_PDQ_PUSH} PDQ values, 64 lowercase hex digits each] }`);
   }
   await spendBudget(node, peer, hashes.length);
-  const ours = await sharedPdqValues(node.store.db);
-  const pairs: (Match & { distance: number; at: number })[] = [];
-  if (ours.length > 0) {
-    const index = PdqIndex.fromHashes(ours.map((value) => value.value));
-    const variants = variantsOf(hashes);
-    hashes.forEach((hash, at) => {
-      const found = index.queryWords(variants.subarray(at * 8 * PDQ_WORDS, (at + 1) * 8 * PDQ_WORDS), PDQ_MATCH_THRESHOLD);
-      for (const match of found.sort((a, b) => a.distance - b.distance).slice(0, MAX_MATCHES_PER_VALUE)) {
-        const own = ours[match.id]!;
-        pairs.push({ at, tag: pdqPairTag(hash, own.value), identifierId: own.id, distance: match.distance });
-      }
-    });
-  }
+  const near = (await keptPdqIndex(node, node.store.db)).near(variantsOf(hashes), PDQ_MATCH_THRESHOLD);
+  const candidates = new Set(near.flatMap((found) => found.map((candidate) => candidate.identifierId)));
+  const shared = new Set(candidates.size === 0 ? [] : (await sharedPdqValues(node.store.db, { ids: [...candidates] })).map((value) => value.id));
+  const pairs = hashes.flatMap((hash, at) =>
+    near[at]!
+      .filter((own) => shared.has(own.identifierId))
+      .slice(0, MAX_MATCHES_PER_VALUE)
+      .map((own) => ({ at, tag: pdqPairTag(hash, own.value), identifierId: own.identifierId, distance: own.distance })),
+  );
   const actor = `peer:${peer.name}`;
   const notices = await withPeerLock(node.store.db, peer.id, async (trx) => {
     const fresh = await recordPdqMatches(trx, peer.id, pairs);

@@ -7,13 +7,16 @@
  *   out produce nothing;
  * - only shared PDQ values cross the wire (never the unshared ones), and the answer names matches
  *   by tag and distance, not by value;
- * - sync is incremental, and a pair found by both sides at once is one match (one tag).
+ * - sync is incremental, and a pair found by both sides at once is one match (one tag);
+ * - the answering node keeps its index between pushes: a value stored since is found, and a case
+ *   that stops sharing stops matching.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLocalAdmin } from '../../src/access/index.ts';
 import { hexToWords, wordsToHex } from '../../src/media/pdq/hamming.ts';
 import { approximateDihedralWords } from '../../src/media/pdq/hash.ts';
-import { syncAll } from '../../src/federation/index.ts';
+import { setCasePolicy, syncAll } from '../../src/federation/index.ts';
 import { pdqPairTag } from '../../src/federation/pdq.ts';
 import { federationDb } from '../../src/federation/tables.ts';
 import { TestNode, meshOf } from './harness.ts';
@@ -111,6 +114,22 @@ describe('PDQ near matching across nodes', () => {
     expect(summary(await hitsOn(ca))).toEqual([`CA-1 pdq:${base} <- uk-kingsbridge`, `CA-1 pdq:${base} <- us-eastport`, `CA-1 pdq:${other} <- us-eastport`].sort());
     expect(summary(await hitsOn(us))).toEqual([`US-1 pdq:${later} <- ca-northbridge`, `US-1 pdq:${turned} <- ca-northbridge`, `US-1 pdq:${turned} <- uk-kingsbridge`].sort());
     expect(summary(await hitsOn(uk))).toEqual([`UK-1 pdq:${near} <- ca-northbridge`, `UK-1 pdq:${near} <- us-eastport`]);
+  });
+
+  it('keeps its index between pushes: a value stored since is found, a case that stops sharing stops matching', async () => {
+    const admin = (await ensureLocalAdmin(uk.store.db)).user;
+    const push = async (value: string) => {
+      await ca.addSelectors(await ca.scopeOf('CA-1'), [['pdq', value]]);
+      return (await syncAll(ca.node, { actor: 'test', peer: 'uk-kingsbridge' }))[0]!.channels?.pdq;
+    };
+    // UK's index was built while answering the pushes above; this value is stored after it.
+    const ukLater = randomPdq();
+    await uk.addSelectors(await uk.scopeOf('UK-1'), [['pdq', ukLater]]);
+    expect(await push(flipped(ukLater, 10))).toEqual({ hashes: 1, matches: 1, notices: 1 });
+    // UK-1 stops sharing: what its values would match, nothing is answered any more.
+    await setCasePolicy(uk.store.db, admin, 'UK-1', 'none');
+    expect(await push(flipped(ukLater, 6))).toEqual({ hashes: 1, matches: 0, notices: 0 });
+    await setCasePolicy(uk.store.db, admin, 'UK-1', 'all');
   });
 
   it('loses nothing when the PDQ exchange fails, and lets the rest of the round go on', async () => {
