@@ -15,7 +15,7 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { UserError } from '../model/index.ts';
-import { appendAudit, appendAuditIn, type Database, type Store } from '../store/index.ts';
+import { appendAudit, appendAuditIn, IDENTIFIER_REMOVAL_LOCK, type Database, type Store } from '../store/index.ts';
 import type { Principal } from './roles.ts';
 
 /** SQLSTATEs of migration 0011: no such case (or not the caller's to set), and a purged case. */
@@ -24,6 +24,12 @@ const PURGED = 'CX004';
 
 /** Tables that name a case but are kept: the audit trail (the purge's own record among it) and who had access. */
 const KEPT = new Set(['audit_log', 'case_members', 'cases']);
+
+/**
+ * Columns that refer to identifiers without a foreign key (dropped for speed), which keep an
+ * identifier as a key would: our selectors exchanged with a peer (migration 0023).
+ */
+const UNKEYED_IDENTIFIER_REFERENCES = [{ table: 'federation_mine', column: 'identifier_id' }];
 
 /**
  * Rows that belong to a case through another table rather than a case column: the condition that
@@ -208,7 +214,8 @@ async function purgeCase(
   actor: Principal,
   dryRun: boolean,
 ): Promise<CasePurge | undefined> {
-  await sql`SELECT set_config('crosslink.maintenance', 'on', true)`.execute(trx);
+  // First, before any row lock: no federation exchange records an identifier while this removes it (store/locks.ts).
+  await sql`SELECT set_config('crosslink.maintenance', 'on', true), pg_advisory_xact_lock(${IDENTIFIER_REMOVAL_LOCK})`.execute(trx);
   // Still due once locked: a retention date extended meanwhile, or another purge that got there first, wins.
   const locked = (
     await sql<{ agency_id: string; retain_until: string }>`
@@ -335,6 +342,9 @@ async function caseDataLayout(db: Kysely<Database>): Promise<CaseDataLayout> {
   };
   for (const table of [...purged].sort()) visit(table);
 
-  const identifierReferences = references.rows.filter((row) => row.parent === 'identifiers').map(({ child, column }) => ({ table: child, column }));
+  const identifierReferences = [
+    ...references.rows.filter((row) => row.parent === 'identifiers').map(({ child, column }) => ({ table: child, column })),
+    ...UNKEYED_IDENTIFIER_REFERENCES,
+  ];
   return { caseColumns, order, identifierReferences };
 }

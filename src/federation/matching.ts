@@ -6,7 +6,7 @@
  * lock, so two exchanges crossing each other cannot both miss their match.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from '../store/index.ts';
+import { IDENTIFIER_REMOVAL_LOCK, type Database } from '../store/index.ts';
 import { TAG_BYTES } from './psi.ts';
 
 /** pg_advisory_xact_lock class of federation's per-peer lock: "fede". */
@@ -17,10 +17,13 @@ export interface Match {
   identifierId: string;
 }
 
-/** Runs `work` in a transaction holding the peer's lock. */
+/**
+ * Runs `work` in a transaction holding the peer's lock, and the identifier removal lock shared (a
+ * purge waits while an exchange records identifiers it read before: store/locks.ts).
+ */
 export async function withPeerLock<T>(db: Kysely<Database>, peerId: string, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(${PEER_LOCK}, (${peerId}::bigint % 2147483647)::integer)`.execute(trx);
+    await sql`SELECT pg_advisory_xact_lock(${PEER_LOCK}, (${peerId}::bigint % 2147483647)::integer), pg_advisory_xact_lock_shared(${IDENTIFIER_REMOVAL_LOCK})`.execute(trx);
     return work(trx);
   });
 }
@@ -67,14 +70,19 @@ function toMatches(rows: { tag: Buffer; identifier_id: string }[]): Match[] {
  * an answer's work when they have grown (store/statistics.ts), so that the work after a big ingest
  * or a big exchange is planned for the tables as they are. The answering side matters as much: in
  * a three-node mesh a node that has pushed everything keeps answering its two peers' pushes, and
- * its tag tables grew unanalyzed (a 20,000-selector background took 93 s to sync).
+ * its tag tables grew unanalyzed (a 20,000-selector background took 93 s to sync). Notices and
+ * hits are not among them: the exchange only inserts into them, by key, and analyzing them was
+ * the dearest of these (federation_hits, with its JSON notices, 0.5–0.8 s a time, a fifth of the
+ * PostgreSQL time of a day's exchange).
  */
-export const MATCHING_TABLES = ['identifiers', 'mentions', 'federation_mine', 'federation_theirs', 'federation_matches', 'federation_notices', 'federation_hits', 'federation_outbox'];
+export const MATCHING_TABLES = ['identifiers', 'mentions', 'federation_mine', 'federation_theirs', 'federation_matches', 'federation_outbox'];
 
 /**
  * Our selectors, exchanged: their tags (in the same order as the ids). Returns the matches they
  * make. One statement: the tags are recorded (a data-modifying WITH, run whether or not read) and
- * looked up in the peer's at once.
+ * looked up in the peer's at once. Run under withPeerLock: an identifier a purge removed since it
+ * was read is skipped (`federation_mine` has no foreign key to check that: migration 0023), by an
+ * index probe per selector, as `probe` does and for the same reason.
  */
 export async function recordOwnExchange(trx: Transaction<Database>, peerId: string, identifierIds: readonly string[], tags: readonly Buffer[]): Promise<Match[]> {
   if (identifierIds.length !== tags.length) throw new Error('one tag per identifier');
@@ -82,7 +90,8 @@ export async function recordOwnExchange(trx: Transaction<Database>, peerId: stri
   const all = packed(tags);
   const found = await sql<{ tag: Buffer; identifier_id: string }>`
     WITH batch AS MATERIALIZED (
-      SELECT t.id, ${nthTag(sql`t.n`)} AS tag FROM (SELECT ${all}::bytea AS packed) p, unnest(${[...identifierIds]}::bigint[]) WITH ORDINALITY AS t (id, n)),
+      SELECT t.id, ${nthTag(sql`t.n`)} AS tag FROM (SELECT ${all}::bytea AS packed) p, unnest(${[...identifierIds]}::bigint[]) WITH ORDINALITY AS t (id, n)
+      CROSS JOIN LATERAL (SELECT 1 FROM identifiers i WHERE i.id = t.id OFFSET 0) AS still_there),
     recorded AS (
       INSERT INTO federation_mine (peer_id, identifier_id, tag) SELECT ${peerId}, b.id, b.tag FROM batch b ON CONFLICT DO NOTHING)
     INSERT INTO federation_matches (peer_id, tag, identifier_id)

@@ -19,3 +19,4 @@ export * from './repositories/stats.ts';
 export { visibleCases } from './visible.ts';
 export { refreshStatistics } from './statistics.ts';
 export { listen, NEW_DATA_CHANNEL, type Listening } from './notify.ts';
+export { IDENTIFIER_REMOVAL_LOCK } from './locks.ts';

@@ -34,7 +34,7 @@ function payments(name: string, merchant: string, emails: string[]): string {
 /** Loads A-1 (to be purged), A-2 and B-1, and the derived data that crosses them. */
 async function caseData(store: Store, world: TwoAgencies): Promise<{ lonely: string; spanning: string }> {
   const ingest = (caseRef: string, file: string) => ingestSource(store, file, { caseRef, actor: 'test', secret, timezone: 'UTC' });
-  await ingest('A-1', payments('a1.csv', 'Maple Garden Supplies', ['only.a1@example.com', 'shared@example.com']));
+  await ingest('A-1', payments('a1.csv', 'Maple Garden Supplies', ['only.a1@example.com', 'shared@example.com', 'exchanged.a1@example.com']));
   await ingest('A-2', payments('a2.csv', 'Corner Books', ['only.a2@example.com']));
   await ingest('B-1', payments('b1.csv', 'Harbour Hardware', ['shared@example.com', 'only.b1@example.com']));
   const entitiesOf = (caseId: string) => store.db.selectFrom('entities').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
@@ -65,6 +65,11 @@ async function caseData(store: Store, world: TwoAgencies): Promise<{ lonely: str
               VALUES (${agency}, ${caseId}, 'target', 'email', 'shared@example.com', 'shared@example.com')`.execute(store.db);
   }
   await sql`INSERT INTO federation_case_policy (case_id, agency_id, sharing) VALUES (${world.cases.a1.id}, ${world.agencies.a}, 'hit-only')`.execute(store.db);
+  // Two identifiers only A-1 holds were exchanged with a federation peer, which keeps their tags:
+  // the purge keeps them, as it keeps one a foreign key refers to (federation_mine has none).
+  const exchanged = await sql`INSERT INTO federation_mine (peer_id, identifier_id, tag)
+    SELECT 1, id, substring(sha256(convert_to(value, 'UTF8')) FROM 1 FOR 16) FROM identifiers WHERE value IN ('exchanged.a1@example.com', '198.51.100.9')`.execute(store.db);
+  expect(Number(exchanged.numAffectedRows)).toBe(2);
   return { lonely: lonely.subject.id, spanning: spanning.subject.id };
 }
 
@@ -197,7 +202,7 @@ describe.each(BACKENDS)('retention and purge on $name', (backend) => {
     // An identifier only A-1 mentioned goes from the shared dictionary; one B-1 mentions too stays.
     const values = await identifierValues(store.db);
     expect(values).not.toContain('only.a1@example.com');
-    expect(values).toEqual(expect.arrayContaining(['shared@example.com', 'only.a2@example.com', 'only.b1@example.com']));
+    expect(values).toEqual(expect.arrayContaining(['shared@example.com', 'only.a2@example.com', 'only.b1@example.com', 'exchanged.a1@example.com', '198.51.100.9']));
 
     expect((await purgeExpiredCases(store, world.admin)).cases).toEqual([]);
   });

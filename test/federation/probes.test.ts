@@ -55,6 +55,26 @@ describe.each(BACKENDS)('tag lookups on $name', (backend) => {
       expect(onTheirs.map((node) => node['Node Type'])).not.toContain('Seq Scan');
       expect(plan.map((node) => node['Index Name'])).toContain('federation_theirs_pkey');
       expect(plan.map((node) => node['Node Type'])).not.toContain('Hash Join');
+      // Each selector is checked to be still there (no foreign key does it: migration 0023) by key too.
+      const onIdentifiers = plan.filter((node) => node['Relation Name'] === 'identifiers');
+      expect(onIdentifiers.length).toBeGreaterThan(0);
+      expect(onIdentifiers.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('records only selectors whose identifier is still there (one a purge removed since it was read is skipped)', async () => {
+    const store = await backend.open();
+    try {
+      const ids = [...(await internIdentifiers(store.db, [{ type: 'email', value: 'kept@example.org' }])).values()];
+      const removed = String(Number(ids[0]) + 1000);
+      const theirs = [tag(1), tag(2)];
+      await sql`INSERT INTO federation_theirs (peer_id, tag) VALUES (1, ${theirs[0]}), (1, ${theirs[1]})`.execute(store.db);
+      const matches = await store.db.transaction().execute((trx) => recordOwnExchange(trx, '1', [ids[0]!, removed], theirs));
+      expect(matches.map((match) => match.identifierId)).toEqual([ids[0]]);
+      const mine = await sql<{ identifier_id: string }>`SELECT identifier_id FROM federation_mine`.execute(store.db);
+      expect(mine.rows.map((row) => row.identifier_id)).toEqual([ids[0]]);
     } finally {
       await store.close();
     }

@@ -25,6 +25,7 @@ import * as auditAppendFunction from './0019_audit_append_function.ts';
 import * as federationTagsWithoutPeerKeys from './0020_federation_tags_without_peer_keys.ts';
 import * as federationNoticeKeys from './0021_federation_notice_keys.ts';
 import * as newDataNotify from './0022_new_data_notify.ts';
+import * as federationMineWithoutIdentifierKey from './0023_federation_mine_without_identifier_key.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020_federation_tags_without_peer_keys': federationTagsWithoutPeerKeys,
   '0021_federation_notice_keys': federationNoticeKeys,
   '0022_new_data_notify': newDataNotify,
+  '0023_federation_mine_without_identifier_key': federationMineWithoutIdentifierKey,
 };
 
 export const migrationProvider: MigrationProvider = {
