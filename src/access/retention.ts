@@ -27,9 +27,9 @@ const KEPT = new Set(['audit_log', 'case_members', 'cases']);
 
 /**
  * Columns that refer to identifiers without a foreign key (dropped for speed), which keep an
- * identifier as a key would: our selectors exchanged with a peer (migration 0023).
+ * identifier as a key would: what federation exchanged and found (migration 0023).
  */
-const UNKEYED_IDENTIFIER_REFERENCES = [{ table: 'federation_mine', column: 'identifier_id' }];
+const UNKEYED_IDENTIFIER_REFERENCES = ['federation_mine', 'federation_matches', 'federation_notices', 'federation_hits'].map((table) => ({ table, column: 'identifier_id' }));
 
 /**
  * Rows that belong to a case through another table rather than a case column: the condition that

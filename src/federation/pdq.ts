@@ -75,7 +75,10 @@ export async function sharedPdqValues(db: Kysely<Database>, options: { unsentTo?
   return rows.rows;
 }
 
-/** Records near matches with a peer (ours: `identifierId`), returning those new to this node. */
+/**
+ * Records near matches with a peer (ours: `identifierId`), returning those new to this node. Under
+ * withPeerLock: a value a purge removed since it was read is skipped (no foreign key: migration 0023).
+ */
 async function recordPdqMatches(trx: Transaction<Database>, peerId: string, pairs: readonly (Match & { distance: number })[]): Promise<Match[]> {
   if (pairs.length === 0) return [];
   const hex = pairs.map((pair) => pair.tag.toString('hex'));
@@ -86,6 +89,7 @@ async function recordPdqMatches(trx: Transaction<Database>, peerId: string, pair
   const found = await sql<{ tag: Buffer; identifier_id: string }>`
     INSERT INTO federation_matches (peer_id, tag, identifier_id)
     SELECT ${peerId}, decode(t.tag, 'hex'), t.id FROM unnest(${hex}::text[], ${pairs.map((pair) => pair.identifierId)}::bigint[]) AS t (tag, id)
+    WHERE EXISTS (SELECT 1 FROM identifiers i WHERE i.id = t.id)
     ON CONFLICT DO NOTHING
     RETURNING tag, identifier_id`.execute(trx);
   return found.rows.map((row) => ({ tag: row.tag, identifierId: row.identifier_id }));

@@ -25,7 +25,7 @@ import * as auditAppendFunction from './0019_audit_append_function.ts';
 import * as federationTagsWithoutPeerKeys from './0020_federation_tags_without_peer_keys.ts';
 import * as federationNoticeKeys from './0021_federation_notice_keys.ts';
 import * as newDataNotify from './0022_new_data_notify.ts';
-import * as federationMineWithoutIdentifierKey from './0023_federation_mine_without_identifier_key.ts';
+import * as federationWithoutIdentifierKeys from './0023_federation_without_identifier_keys.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -50,7 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020_federation_tags_without_peer_keys': federationTagsWithoutPeerKeys,
   '0021_federation_notice_keys': federationNoticeKeys,
   '0022_new_data_notify': newDataNotify,
-  '0023_federation_mine_without_identifier_key': federationMineWithoutIdentifierKey,
+  '0023_federation_without_identifier_keys': federationWithoutIdentifierKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
