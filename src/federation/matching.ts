@@ -72,8 +72,7 @@ function toMatches(rows: { tag: Buffer; identifier_id: string }[]): Match[] {
  * a three-node mesh a node that has pushed everything keeps answering its two peers' pushes, and
  * its tag tables grew unanalyzed (a 20,000-selector background took 93 s to sync). Notices and
  * hits are not among them: the exchange only inserts into them, by key, and analyzing them was
- * the dearest of these (federation_hits, with its JSON notices, 0.5–0.8 s a time, a fifth of the
- * PostgreSQL time of a day's exchange).
+ * the dearest of these (federation_hits, with its JSON notices, took 0.5–0.8 s a time).
  */
 export const MATCHING_TABLES = ['identifiers', 'mentions', 'federation_mine', 'federation_theirs', 'federation_matches', 'federation_outbox'];
 

@@ -64,9 +64,9 @@ export function pdqPairTag(a: string, b: string): Buffer {
  */
 export async function sharedPdqValues(db: Kysely<Database>, options: { unsentTo?: string; afterId?: string; limit?: number; ids?: readonly string[] } = {}): Promise<PdqValue[]> {
   const rows = await sql<PdqValue>`
-    SELECT i.id, i.value FROM identifiers i
+    SELECT i.id, i.value
+    FROM ${options.ids === undefined ? sql`identifiers i` : sql`unnest(${[...options.ids]}::bigint[]) AS asked (id) JOIN identifiers i ON i.id = asked.id`}
     WHERE i.type = 'pdq' AND ${sharedAfter(options.afterId ?? '0')}
-      ${options.ids === undefined ? sql`` : sql`AND i.id = ANY (${[...options.ids]}::bigint[])`}
       AND NOT EXISTS (
         SELECT 1 FROM mentions m JOIN entities e ON e.id = m.entity_id
         WHERE m.identifier_id = i.id AND e.props ? 'pdq_quality' AND (e.props->>'pdq_quality')::int < ${PDQ_MIN_QUALITY})
