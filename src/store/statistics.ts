@@ -12,19 +12,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
-/**
- * A table is analyzed again once it has doubled since last time. What the planner needs is the
- * order of magnitude (a table estimated at a few pages is hashed whole where a few index probes
- * would do); a fifth, as until stop 20, meant some 35 ANALYZEs of each tag table while a
- * million-selector exchange filled it, each reading a sample of 30,000 rows (autovacuum's default
- * is a tenth of the rows, but it runs in the background, not in the exchange's path).
- */
-const GROWTH = 1;
+/** A table is analyzed again once it has grown by more than this share since last time (autovacuum's default is a tenth of the rows). */
+const GROWTH = 0.2;
 /** Smaller tables are left alone: any plan is quick on a few pages. */
 const MIN_PAGES = 16;
 
 /**
- * ANALYZEs those of `tables` that were never analyzed or have doubled since, and
+ * ANALYZEs those of `tables` that were never analyzed or have grown by more than a fifth since, and
  * returns their names. A table the connection may not analyze (not its owner) is skipped by
  * PostgreSQL with a warning, not an error.
  */
