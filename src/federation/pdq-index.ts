@@ -27,16 +27,7 @@ export class KeptPdqIndex {
   private lastId = '0';
   private catchingUp: Promise<void> = Promise.resolve();
 
-  get size(): number {
-    return this.identifierIds.length;
-  }
-
-  /** Bytes of the index's tables (the identifier ids besides, some 30 bytes each). */
-  get memoryBytes(): number {
-    return this.index.memoryBytes;
-  }
-
-  /** Adds the PDQ identifiers stored since the last call. Calls at once share one read (no value is added twice). */
+  /** Adds the PDQ identifiers stored since the last call. Calls at once run one after the other (no value is added twice). */
   catchUp(db: Kysely<Database>): Promise<void> {
     this.catchingUp = this.catchingUp.catch(() => undefined).then(() => this.readNew(db));
     return this.catchingUp;
