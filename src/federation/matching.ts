@@ -18,12 +18,22 @@ export interface Match {
 }
 
 /**
- * Runs `work` in a transaction holding the peer's lock, and the identifier removal lock shared (a
- * purge waits while an exchange records identifiers it read before: store/locks.ts).
+ * The identifier removal lock, shared: taken first by every transaction that writes rows naming
+ * identifiers without a foreign key (migration 0023), so that a purge waits for it (store/locks.ts).
  */
+export const IDENTIFIERS_HELD = sql`pg_advisory_xact_lock_shared(${IDENTIFIER_REMOVAL_LOCK})`;
+
+/**
+ * A row for each row of the caller's whose identifier `id` still exists, by an index probe per row
+ * (a LATERAL subquery, as `probe` below, for the same reason). Under IDENTIFIERS_HELD it skips an
+ * identifier a purge removed after it was read.
+ */
+export const stillThere = (id: RawBuilder<unknown>) => sql`CROSS JOIN LATERAL (SELECT 1 FROM identifiers i WHERE i.id = ${id} OFFSET 0) AS still_there`;
+
+/** Runs `work` in a transaction holding the peer's lock, and IDENTIFIERS_HELD. */
 export async function withPeerLock<T>(db: Kysely<Database>, peerId: string, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(${PEER_LOCK}, (${peerId}::bigint % 2147483647)::integer), pg_advisory_xact_lock_shared(${IDENTIFIER_REMOVAL_LOCK})`.execute(trx);
+    await sql`SELECT pg_advisory_xact_lock(${PEER_LOCK}, (${peerId}::bigint % 2147483647)::integer), ${IDENTIFIERS_HELD}`.execute(trx);
     return work(trx);
   });
 }
@@ -80,8 +90,7 @@ export const MATCHING_TABLES = ['identifiers', 'mentions', 'federation_mine', 'f
  * Our selectors, exchanged: their tags (in the same order as the ids). Returns the matches they
  * make. One statement: the tags are recorded (a data-modifying WITH, run whether or not read) and
  * looked up in the peer's at once. Run under withPeerLock: an identifier a purge removed since it
- * was read is skipped (`federation_mine` has no foreign key to check that: migration 0023), by an
- * index probe per selector, as `probe` does and for the same reason.
+ * was read is skipped (`stillThere`: `federation_mine` has no foreign key to check that).
  */
 export async function recordOwnExchange(trx: Transaction<Database>, peerId: string, identifierIds: readonly string[], tags: readonly Buffer[]): Promise<Match[]> {
   if (identifierIds.length !== tags.length) throw new Error('one tag per identifier');
@@ -90,7 +99,7 @@ export async function recordOwnExchange(trx: Transaction<Database>, peerId: stri
   const found = await sql<{ tag: Buffer; identifier_id: string }>`
     WITH batch AS MATERIALIZED (
       SELECT t.id, ${nthTag(sql`t.n`)} AS tag FROM (SELECT ${all}::bytea AS packed) p, unnest(${[...identifierIds]}::bigint[]) WITH ORDINALITY AS t (id, n)
-      CROSS JOIN LATERAL (SELECT 1 FROM identifiers i WHERE i.id = t.id OFFSET 0) AS still_there),
+      ${stillThere(sql`t.id`)}),
     recorded AS (
       INSERT INTO federation_mine (peer_id, identifier_id, tag) SELECT ${peerId}, b.id, b.tag FROM batch b ON CONFLICT DO NOTHING)
     INSERT INTO federation_matches (peer_id, tag, identifier_id)

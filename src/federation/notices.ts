@@ -9,9 +9,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
-import { appendAuditIn, IDENTIFIER_REMOVAL_LOCK, type Database } from '../store/index.ts';
+import { appendAuditIn, type Database } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
-import { knownMatches, type Match } from './matching.ts';
+import { IDENTIFIERS_HELD, knownMatches, type Match } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { enqueue, firstDelivery } from './outbox.ts';
 import type { Peer } from './peers.ts';
@@ -194,8 +194,8 @@ export function parseNoticeMessage(body: unknown): NoticeMessage {
 export async function receiveNotices(node: FederationNode, peer: Peer, messageId: string, body: unknown): Promise<{ duplicate: boolean; hits: number }> {
   const message = parseNoticeMessage(body);
   return node.store.db.transaction().execute(async (trx) => {
-    // Hits name our identifiers, which no foreign key keeps from a purge: hold it off (store/locks.ts).
-    await sql`SELECT pg_advisory_xact_lock_shared(${IDENTIFIER_REMOVAL_LOCK})`.execute(trx);
+    // Hits name our identifiers, which no foreign key keeps from a purge: hold it off.
+    await sql`SELECT ${IDENTIFIERS_HELD}`.execute(trx);
     return applyNotices(trx, peer, messageId, message);
   });
 }

@@ -20,7 +20,7 @@ import { hexToWords, isPdqHex, PDQ_MATCH_THRESHOLD, PDQ_MIN_QUALITY, PDQ_WORDS }
 import { approximateDihedralWords, PDQ_DIHEDRAL_NAMES } from '../media/pdq/hash.ts';
 import { appendAuditIn, type Database } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
-import { withPeerLock, type Match } from './matching.ts';
+import { stillThere, withPeerLock, type Match } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { queueNotices } from './notices.ts';
 import { keptPdqIndex } from './pdq-index.ts';
@@ -77,7 +77,7 @@ export async function sharedPdqValues(db: Kysely<Database>, options: { unsentTo?
 
 /**
  * Records near matches with a peer (ours: `identifierId`), returning those new to this node. Under
- * withPeerLock: a value a purge removed since it was read is skipped (no foreign key: migration 0023).
+ * withPeerLock: a value a purge removed since it was read is skipped (`stillThere`; no foreign key: migration 0023).
  */
 async function recordPdqMatches(trx: Transaction<Database>, peerId: string, pairs: readonly (Match & { distance: number })[]): Promise<Match[]> {
   if (pairs.length === 0) return [];
@@ -89,7 +89,7 @@ async function recordPdqMatches(trx: Transaction<Database>, peerId: string, pair
   const found = await sql<{ tag: Buffer; identifier_id: string }>`
     INSERT INTO federation_matches (peer_id, tag, identifier_id)
     SELECT ${peerId}, decode(t.tag, 'hex'), t.id FROM unnest(${hex}::text[], ${pairs.map((pair) => pair.identifierId)}::bigint[]) AS t (tag, id)
-    WHERE EXISTS (SELECT 1 FROM identifiers i WHERE i.id = t.id)
+    ${stillThere(sql`t.id`)}
     ON CONFLICT DO NOTHING
     RETURNING tag, identifier_id`.execute(trx);
   return found.rows.map((row) => ({ tag: row.tag, identifierId: row.identifier_id }));
