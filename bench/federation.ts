@@ -6,7 +6,7 @@
  * nodes at once, and once as the goal puts it, a day's new selectors on one node, some of them
  * held by the other already.
  *
- *   npm run bench -- federation [--size 1000000] [--overlap 0.1] [--delta SIZE/10] [--batch 5000] [--backend embedded|postgres]
+ *   npm run bench -- federation [--size 1000000] [--overlap 0.1] [--delta SIZE/10] [--batch 5000] [--backend embedded|postgres] [--verbose]
  *
  * Both nodes sync at the same time, round after round until a round moves nothing, as two
  * deployments on their own schedules do. "Point operations" are what the protocol spends its time
@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { SyncReport } from '../src/federation/index.ts';
-import { blindSelectors, newPsiKey, reblindPoints, scalarOf } from '../src/federation/psi.ts';
+import { blindSelectors, curveMapper, hashSelectors, newPsiKey, reblindPoints, scalarOf } from '../src/federation/psi.ts';
 import { arg } from './lib/common.ts';
 import type { Request } from './lib/federation-node.ts';
 
@@ -31,6 +31,8 @@ const overlap = Number(arg(args, '--overlap', '0.1'));
 const delta = Number(arg(args, '--delta', String(Math.max(1, Math.round(size / 10)))));
 const batchSize = Number(arg(args, '--batch', '5000'));
 const backend = arg(args, '--backend', 'embedded') as 'embedded' | 'postgres';
+/** Prints every round's reports (seconds since the phase began, then per node) to stderr. */
+const verbose = args.includes('--verbose');
 
 const seconds = (from: number) => (performance.now() - from) / 1000;
 const rate = (count: number, time: number) => Math.round(count / time).toLocaleString('en');
@@ -67,9 +69,15 @@ function startNode(): NodeProcess {
 }
 
 function pointRates(): void {
-  const n = 2000;
+  const n = 5000;
   const key = scalarOf(newPsiKey());
   const selectors = Array.from({ length: n }, (_, i) => `phone:+1416555${String(i).padStart(4, '0')}`);
+  const hashRates = (['native', 'libsodium'] as const).map((mapper) => {
+    if (mapper === 'native' && curveMapper !== 'native') return 'not built';
+    const started = performance.now();
+    hashSelectors(selectors, mapper);
+    return rate(n, seconds(started));
+  });
   let started = performance.now();
   const blinded = blindSelectors(selectors, key);
   const blind = seconds(started);
@@ -78,7 +86,9 @@ function pointRates(): void {
   const reblind = seconds(started);
   console.log('| in one process, one core | operations/s |');
   console.log('|---|---:|');
-  console.log(`| blind: hash-to-curve + scalar multiplication | ${rate(n, blind)} |`);
+  console.log(`| hash-to-curve, our addon | ${hashRates[0]} |`);
+  console.log(`| hash-to-curve, libsodium's API (the fallback) | ${hashRates[1]} |`);
+  console.log(`| blind: hash-to-curve (${curveMapper}) + scalar multiplication | ${rate(n, blind)} |`);
   console.log(`| answer: check + scalar multiplication | ${rate(n, reblind)} |`);
   console.log(`| one selector both ways (2 blinds + 2 answers) | ${rate(n, 2 * (blind + reblind))} |`);
   console.log('');
@@ -106,6 +116,7 @@ async function main(): Promise<void> {
         const reports = (await Promise.all(nodes.map((node) => node.call<SyncReport[]>({ op: 'sync' })))).flat();
         const roundEnd = seconds(started);
         all.push(...reports);
+        if (verbose) console.error(roundEnd.toFixed(1), JSON.stringify(reports));
         if (expect && hitsStored === undefined && (await count('federation_hits')).every((n, i) => n - expect.before[i]! >= expect.more)) hitsStored = roundEnd;
         if (reports.every((report) => report.pushed === 0 && report.delivered === 0 && report.pending === 0)) return { reports: all, quiet: roundEnd, hitsStored };
       }

@@ -18,7 +18,8 @@
  * message is expanded with expand_message_xmd (SHA-512, node:crypto) to 64 bytes, each half is
  * mapped with libsodium's Elligator 2 onto edwards25519 with the cofactor cleared
  * (crypto_core_ed25519_from_uniform), the two points are added, and the sum is converted to its
- * Montgomery u = (1 + y) / (1 − y) (a batch inversion in JavaScript, one per batch).
+ * Montgomery u = (1 + y) / (1 − y). Our own addon (native/hash-to-curve.c) computes exactly that,
+ * five times faster; libsodium's API is the fallback where the addon could not be built.
  */
 import { hash, randomBytes, randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -162,18 +163,56 @@ function edwardsToMontgomery(edwards: Buffer): Buffer {
   return out;
 }
 
-/** H(x) for each selector, packed as u-coordinates: never sent anywhere (as guessable as x itself). */
-export function hashSelectors(selectors: readonly string[]): Buffer {
-  const edwards = Buffer.alloc(selectors.length * POINT_BYTES);
+/** The two ways to map expanded bytes to the curve: the same bytes out, the native one about five times faster. */
+export type CurveMapper = 'native' | 'libsodium';
+
+/** Our addon (native/hash-to-curve.c, built at install); absent when it could not be built. */
+const nativeMapper = loadNativeMapper();
+
+function loadNativeMapper(): ((uniform: Uint8Array, out: Uint8Array) => number) | undefined {
+  if (process.env.CROSSLINK_PSI_NATIVE === '0') return undefined;
+  try {
+    const addon = createRequire(import.meta.url)('./native/build/hash-to-curve.node') as { hashToMontgomery(uniform: Uint8Array, out: Uint8Array): number };
+    return addon.hashToMontgomery;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which mapper hashSelectors uses here (benchmarks print it). */
+export const curveMapper: CurveMapper = nativeMapper ? 'native' : 'libsodium';
+
+/**
+ * RFC 9380's map step for 64 expanded bytes per selector: u of from_uniform(first half) +
+ * from_uniform(second half), packed. Through libsodium's API each step compresses its point and the
+ * next decompresses it (13 field exponentiations a selector); the addon keeps the points whole and
+ * shares the batch's inversions (2). Tests hold the two to the same bytes.
+ */
+export function mapToCurve(uniform: Buffer, mapper: CurveMapper = curveMapper): Buffer {
+  const count = uniform.length / 64;
+  if (mapper === 'native') {
+    if (!nativeMapper) throw new Error('the native hash-to-curve addon is not built (npm ci builds it; src/federation/native/build.js)');
+    const out = Buffer.alloc(count * POINT_BYTES);
+    const identity = nativeMapper(uniform, out);
+    if (identity >= 0) throw new Error('a selector hashed to the identity');
+    return out;
+  }
+  const edwards = Buffer.alloc(count * POINT_BYTES);
   const first = Buffer.alloc(POINT_BYTES);
   const second = Buffer.alloc(POINT_BYTES);
-  selectors.forEach((selector, i) => {
-    const uniform = expanded(selector);
-    sodium.crypto_core_ed25519_from_uniform(first, uniform.subarray(0, 32));
-    sodium.crypto_core_ed25519_from_uniform(second, uniform.subarray(32, 64));
+  for (let i = 0; i < count; i++) {
+    sodium.crypto_core_ed25519_from_uniform(first, uniform.subarray(i * 64, i * 64 + 32));
+    sodium.crypto_core_ed25519_from_uniform(second, uniform.subarray(i * 64 + 32, (i + 1) * 64));
     sodium.crypto_core_ed25519_add(edwards.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES), first, second);
-  });
+  }
   return edwardsToMontgomery(edwards);
+}
+
+/** H(x) for each selector, packed as u-coordinates: never sent anywhere (as guessable as x itself). */
+export function hashSelectors(selectors: readonly string[], mapper: CurveMapper = curveMapper): Buffer {
+  const uniform = Buffer.allocUnsafe(selectors.length * 64);
+  selectors.forEach((selector, i) => uniform.set(expanded(selector), i * 64));
+  return mapToCurve(uniform, mapper);
 }
 
 /** H(x) of one selector; tests look for it on the wire. */
