@@ -15,7 +15,7 @@ import { IDENTIFIERS_HELD, knownMatches, type Match } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { enqueue, firstDelivery } from './outbox.ts';
 import type { Peer } from './peers.ts';
-import { sharingCases } from './policy.ts';
+import { sharingCases, type SharingCase } from './policy.ts';
 
 /**
  * Notices per message: one round trip for many hits, small enough to retry whole (about 1.3 MB of
@@ -97,8 +97,8 @@ export async function queueNoticeMessages(
   peer: Peer,
   matches: readonly Match[],
   actor: string,
-): Promise<{ count: number; messages: QueuedNoticeMessage[] }> {
-  if (matches.length === 0) return { count: 0, messages: [] };
+): Promise<{ count: number; messages: QueuedNoticeMessage[]; holders: SharingCase[] }> {
+  if (matches.length === 0) return { count: 0, messages: [], holders: [] };
   const tagOf = new Map(matches.map((match) => [match.identifierId, match.tag]));
   const cases = await sharingCases(trx, [...tagOf.keys()]);
   const notices: HitNotice[] = [];
@@ -148,7 +148,7 @@ export async function queueNoticeMessages(
       details: { peer: peer.name, notices: entry.references.length, references: entry.references.slice(0, 100) },
     });
   }
-  return { count: notices.length, messages };
+  return { count: notices.length, messages, holders: cases };
 }
 
 const TEXT = (value: unknown, max = 200) => typeof value === 'string' && value.length > 0 && value.length <= max;
@@ -192,13 +192,19 @@ export function parseNoticeMessage(body: unknown): NoticeMessage {
  * and not applied again.
  */
 export async function receiveNotices(node: FederationNode, peer: Peer, messageId: string, body: unknown): Promise<{ duplicate: boolean; hits: number }> {
-  const message = parseNoticeMessage(body);
+  return storeNotices(node, peer, messageId, parseNoticeMessage(body));
+}
+
+/** `applyNotices` in a transaction of its own. */
+export async function storeNotices(node: FederationNode, peer: Peer, ...[messageId, message, known, sharing]: RestOfApply): Promise<{ duplicate: boolean; hits: number }> {
   return node.store.db.transaction().execute(async (trx) => {
     // Hits name our identifiers, which no foreign key keeps from a purge: hold it off.
     await sql`SELECT ${IDENTIFIERS_HELD}`.execute(trx);
-    return applyNotices(trx, peer, messageId, message);
+    return applyNotices(trx, peer, messageId, message, known, sharing);
   });
 }
+
+type RestOfApply = [messageId: string, message: NoticeMessage, known?: Map<string, string>, sharing?: readonly SharingCase[]];
 
 /** The local identifier of each notice's tag, for the matches this node has found with the peer. */
 export async function matchesOfNotices(trx: Transaction<Database>, peer: Peer, message: NoticeMessage): Promise<Map<string, string>> {
@@ -208,7 +214,8 @@ export async function matchesOfNotices(trx: Transaction<Database>, peer: Peer, m
 
 /**
  * `receiveNotices` in the caller's transaction. `known` (tag in hex → local identifier id) saves the
- * lookup when the caller has the matches at hand; it may hold more than the message's. Throws a
+ * lookup when the caller has the matches at hand, and `sharing` the sharing cases of their
+ * identifiers when the caller has looked them up; either may hold more than the message's. Throws a
  * 'not-matched' Rejection when a notice is about a match not found here.
  */
 export async function applyNotices(
@@ -217,12 +224,13 @@ export async function applyNotices(
   messageId: string,
   message: NoticeMessage,
   known?: Map<string, string>,
+  sharing?: readonly SharingCase[],
 ): Promise<{ duplicate: boolean; hits: number }> {
   if (!(await firstDelivery(trx, peer.id, messageId, 'hit.notice'))) return { duplicate: true, hits: 0 };
   const matches = known ?? (await matchesOfNotices(trx, peer, message));
   const unknown = message.notices.filter((notice) => !matches.has(notice.tag)).length;
   if (unknown > 0) throw new Rejection('not-matched', `${unknown} of ${message.notices.length} notices are about matches this node has not found (yet): send them again later`);
-  const holders = await sharingCases(trx, [...new Set(message.notices.map((notice) => matches.get(notice.tag)!))]);
+  const holders = sharing ?? (await sharingCases(trx, [...new Set(message.notices.map((notice) => matches.get(notice.tag)!))]));
   const holdersOf = new Map<string, typeof holders>();
   for (const holder of holders) holdersOf.set(holder.identifierId, [...(holdersOf.get(holder.identifierId) ?? []), holder]);
   const candidates = message.notices.flatMap((notice) => {

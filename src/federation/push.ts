@@ -13,7 +13,7 @@ import { appendAuditIn, refreshStatistics } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
 import { MATCHING_TABLES, recordOwnExchange, recordPeerSelectors, withPeerLock } from './matching.ts';
 import type { FederationNode } from './node.ts';
-import { applyNotices, matchesOfNotices, parseNoticeMessage, queueNoticeMessages, queueNotices, type QueuedNoticeMessage } from './notices.ts';
+import { parseNoticeMessage, queueNoticeMessages, storeNotices, type QueuedNoticeMessage } from './notices.ts';
 import type { Peer } from './peers.ts';
 import type { Selector } from './policy.ts';
 import { blindInParallel, reblindInParallel } from './points.ts';
@@ -34,9 +34,8 @@ export interface PushBody {
   /**
    * In a reply only: the hit notices the answering node queued for the pusher while answering (its
    * own selectors among those pushed), each with its outbox message id. The pusher applies them
-   * once it has recorded the push, in the same transaction, so they cannot arrive before the
-   * matches they are about; the outbox delivers the same messages later, and the pusher
-   * acknowledges those as already seen.
+   * once it has recorded the push, so they cannot arrive before the matches they are about; the
+   * outbox delivers the same messages later, and the pusher acknowledges those as already seen.
    */
   notices?: QueuedNoticeMessage[];
 }
@@ -90,11 +89,11 @@ export interface PushOutcome {
   selectors: number;
   matches: number;
   notices: number;
-}
-
-/** Sends one batch of our selectors to the peer and records what comes back. */
-export async function pushSelectors(node: FederationNode, peer: Peer, selectors: readonly Selector[], actor: string): Promise<PushOutcome> {
-  return completePush(node, peer, await preparePush(peer, selectors), actor);
+  /**
+   * The hit notices the reply carried, being stored: settles (never rejects) once they are. Not
+   * waited for by the push itself, so that the next push need not wait for them either.
+   */
+  carried: Promise<void>;
 }
 
 /** Sends a prepared push and records what comes back. */
@@ -105,26 +104,34 @@ export async function completePush(node: FederationNode, peer: Peer, { order, bl
   if (doubled.length !== blinded.length) throw new Rejection('invalid-body', `${peer.name} answered ${Math.floor(doubled.length / 32)} points for ${order.length}`);
   const tags = tagsOf(doubled);
   const carried = repliedNotices(reply, peer);
-  const outcome = await withPeerLock(node.store.db, peer.id, async (trx) => {
+  const { counts, found, sharing } = await withPeerLock(node.store.db, peer.id, async (trx) => {
     const matches = await recordOwnExchange(
       trx,
       peer.id,
       order.map((selector) => selector.id),
       tags,
     );
-    // The carried notices are about this push's matches, found just now: no lookup needed. One
-    // that is not (found before, or never) is looked up, and left to the outbox if still unknown.
-    const found = new Map(matches.map((match) => [match.tag.toString('hex'), match.identifierId]));
-    for (const { id, message } of carried) {
-      const known = message.notices.every((notice) => found.has(notice.tag)) ? found : await matchesOfNotices(trx, peer, message);
-      if (message.notices.every((notice) => known.has(notice.tag))) await applyNotices(trx, peer, id, message, known);
-    }
-    const notices = await queueNotices(trx, node, peer, matches, actor);
-    await appendAuditIn(trx, { actor, action: 'federation.push', target: peer.name, details: { peer: peer.name, selectors: order.length, matches: matches.length, notices } });
-    return { selectors: order.length, matches: matches.length, notices };
+    const queued = await queueNoticeMessages(trx, node, peer, matches, actor);
+    await appendAuditIn(trx, { actor, action: 'federation.push', target: peer.name, details: { peer: peer.name, selectors: order.length, matches: matches.length, notices: queued.count } });
+    return {
+      counts: { selectors: order.length, matches: matches.length, notices: queued.count },
+      found: new Map(matches.map((match) => [match.tag.toString('hex'), match.identifierId])),
+      sharing: queued.holders,
+    };
   });
-  if (outcome.notices > 0) node.onQueued(peer.id);
-  return outcome;
+  if (counts.notices > 0) node.onQueued(peer.id);
+  // The notices the reply carried, stored once the matches they are about are committed, in a
+  // transaction of their own: outside the peer's lock, and while the next push goes ahead. They are
+  // about this push's matches, found just now, so neither the matches nor their sharing cases need
+  // looking up again. One that is not (found before, or never) is looked up. Should this fail, or a
+  // notice be about a match not found, nothing is lost: the peer's outbox delivers the same messages.
+  const storing = async () => {
+    for (const { id, message } of carried) {
+      const fresh = message.notices.every((notice) => found.has(notice.tag));
+      await storeNotices(node, peer, id, message, fresh ? found : undefined, fresh ? sharing : undefined).catch(() => undefined);
+    }
+  };
+  return { ...counts, carried: storing() };
 }
 
 /** Counts `count` selectors against the peer's budget for today (UTC), or refuses the push. */

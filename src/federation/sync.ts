@@ -59,10 +59,12 @@ async function runRound(node: FederationNode, peer: Peer, options: { actor?: str
     // (and storing) one batch overlaps with this node storing the one before. One push at a time
     // left both cores idle for most of each batch (docs/benchmarks.md, federation).
     const inFlight: Promise<PushOutcome>[] = [];
+    const storingCarried: Promise<void>[] = [];
     const tally = (outcome: PushOutcome) => {
       report.pushed += outcome.selectors;
       report.matches += outcome.matches;
       report.notices += outcome.notices;
+      storingCarried.push(outcome.carried);
     };
     try {
       let next = prepareBatch(node, peer, '0');
@@ -81,7 +83,8 @@ async function runRound(node: FederationNode, peer: Peer, options: { actor?: str
     } finally {
       // A failed push ends the round only once the others have settled: nothing of this round
       // may still be writing when the next one starts.
-      await Promise.allSettled(inFlight);
+      for (const push of await Promise.allSettled(inFlight)) if (push.status === 'fulfilled') storingCarried.push(push.value.carried);
+      await Promise.all(storingCarried);
     }
     report.channels = await syncChannels(node, peer, actor);
     const after = await deliverOutbox(node, peer, { all: options.deliverAll });
