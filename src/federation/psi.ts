@@ -166,7 +166,7 @@ function edwardsToMontgomery(edwards: Buffer): Buffer {
 /** The two ways to map expanded bytes to the curve: the same bytes out, the native one about five times faster. */
 export type CurveMapper = 'native' | 'libsodium';
 
-/** Our addon (native/hash-to-curve.c, built at install); absent when it could not be built. */
+/** Our addon (native/hash-to-curve.c, built at install); absent when it could not be built, or turned off by CROSSLINK_PSI_NATIVE=0 (benchmarks compare the two). */
 const nativeMapper = loadNativeMapper();
 
 function loadNativeMapper(): ((uniform: Uint8Array, out: Uint8Array) => number) | undefined {
