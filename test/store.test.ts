@@ -308,6 +308,19 @@ describe.each(BACKENDS)('store on $name', (backend) => {
     await sql`DROP TABLE statistics_probe`.execute(store.db);
   });
 
+  it('analyzes a large table (8 MB and more) again only once it has doubled', async () => {
+    await sql`CREATE TABLE statistics_large (id int PRIMARY KEY, label text)`.execute(store.db);
+    // About seven rows of a kilobyte to a page: 8,000 rows are some 1,150 pages.
+    const fill = (from: number, to: number) => sql`INSERT INTO statistics_large SELECT g, repeat('x', 1000) FROM generate_series(${from}::int, ${to}::int) g`.execute(store.db);
+    await fill(1, 8000);
+    expect(await refreshStatistics(store.db, ['statistics_large'])).toEqual(['statistics_large']);
+    await fill(8001, 14000);
+    expect(await refreshStatistics(store.db, ['statistics_large'])).toEqual([]); // three quarters more
+    await fill(14001, 16500);
+    expect(await refreshStatistics(store.db, ['statistics_large'])).toEqual(['statistics_large']);
+    await sql`DROP TABLE statistics_large`.execute(store.db);
+  });
+
   it('counts what it holds, per case', async () => {
     const stats = await storeStats(store.db);
     expect(stats.totals).toMatchObject({ agencies: 2, cases: 2, sources: 3, records: 11, links: 1, identifiers: 6, mentions: 11, subjects: 1 });

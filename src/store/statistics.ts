@@ -14,12 +14,21 @@ import type { Database } from './schema.ts';
 
 /** A table is analyzed again once it has grown by more than this share since last time (autovacuum's default is a tenth of the rows). */
 const GROWTH = 0.2;
+/**
+ * From this size on (8 MB), once it has doubled instead. ANALYZE reads a sample of fixed size
+ * (30,000 rows), so on a big table each one costs about the same however little it grew, and a
+ * million-selector exchange analyzed each tag table about a dozen times past this size. Below it,
+ * plans change with size and the fifth stays: waiting for tables to double from the start slowed
+ * three nodes' first rounds, 20,000 selectors each, from 17 s to 65 s (docs/benchmarks.md, stop 20).
+ */
+const LARGE_PAGES = 1024;
+const LARGE_GROWTH = 1;
 /** Smaller tables are left alone: any plan is quick on a few pages. */
 const MIN_PAGES = 16;
 
 /**
- * ANALYZEs those of `tables` that were never analyzed or have grown by more than a fifth since, and
- * returns their names. A table the connection may not analyze (not its owner) is skipped by
+ * ANALYZEs those of `tables` that were never analyzed or have grown by more than a fifth since (a
+ * large one: doubled), and returns their names. A table the connection may not analyze (not its owner) is skipped by
  * PostgreSQL with a warning, not an error.
  */
 export async function refreshStatistics(db: Kysely<Database>, tables: readonly string[]): Promise<string[]> {
@@ -30,7 +39,8 @@ export async function refreshStatistics(db: Kysely<Database>, tables: readonly s
     WHERE c.relname = ANY (${[...tables]}::text[]) AND c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace`.execute(db);
   const stale = rows.rows.filter((row) => {
     const now = Number(row.pages_now);
-    return now >= MIN_PAGES && (!row.analyzed || now > (1 + GROWTH) * row.pages_then);
+    const growth = row.pages_then >= LARGE_PAGES ? LARGE_GROWTH : GROWTH;
+    return now >= MIN_PAGES && (!row.analyzed || now > (1 + growth) * row.pages_then);
   });
   for (const { name } of stale) await sql`ANALYZE ${sql.table(name)}`.execute(db);
   return stale.map((row) => row.name);
