@@ -61,13 +61,8 @@ static void fe_neg(fe h, const fe f) {
   fe_sub(h, zero, f);
 }
 
-static void fe_mul(fe h, const fe f, const fe g) {
-  const uint64_t g1_19 = 19 * g[1], g2_19 = 19 * g[2], g3_19 = 19 * g[3], g4_19 = 19 * g[4];
-  u128 r0 = (u128)f[0] * g[0] + (u128)f[1] * g4_19 + (u128)f[2] * g3_19 + (u128)f[3] * g2_19 + (u128)f[4] * g1_19;
-  u128 r1 = (u128)f[0] * g[1] + (u128)f[1] * g[0] + (u128)f[2] * g4_19 + (u128)f[3] * g3_19 + (u128)f[4] * g2_19;
-  u128 r2 = (u128)f[0] * g[2] + (u128)f[1] * g[1] + (u128)f[2] * g[0] + (u128)f[3] * g4_19 + (u128)f[4] * g3_19;
-  u128 r3 = (u128)f[0] * g[3] + (u128)f[1] * g[2] + (u128)f[2] * g[1] + (u128)f[3] * g[0] + (u128)f[4] * g4_19;
-  u128 r4 = (u128)f[0] * g[4] + (u128)f[1] * g[3] + (u128)f[2] * g[2] + (u128)f[3] * g[1] + (u128)f[4] * g[0];
+/* The five 128-bit column sums of a product (2^255 already folded in as 19), carried down to limbs. */
+static inline void fe_from_columns(fe h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4) {
   r1 += (uint64_t)(r0 >> 51);
   r2 += (uint64_t)(r1 >> 51);
   r3 += (uint64_t)(r2 >> 51);
@@ -81,6 +76,16 @@ static void fe_mul(fe h, const fe f, const fe g) {
   h[0] &= LOW51;
 }
 
+static void fe_mul(fe h, const fe f, const fe g) {
+  const uint64_t g1_19 = 19 * g[1], g2_19 = 19 * g[2], g3_19 = 19 * g[3], g4_19 = 19 * g[4];
+  u128 r0 = (u128)f[0] * g[0] + (u128)f[1] * g4_19 + (u128)f[2] * g3_19 + (u128)f[3] * g2_19 + (u128)f[4] * g1_19;
+  u128 r1 = (u128)f[0] * g[1] + (u128)f[1] * g[0] + (u128)f[2] * g4_19 + (u128)f[3] * g3_19 + (u128)f[4] * g2_19;
+  u128 r2 = (u128)f[0] * g[2] + (u128)f[1] * g[1] + (u128)f[2] * g[0] + (u128)f[3] * g4_19 + (u128)f[4] * g3_19;
+  u128 r3 = (u128)f[0] * g[3] + (u128)f[1] * g[2] + (u128)f[2] * g[1] + (u128)f[3] * g[0] + (u128)f[4] * g4_19;
+  u128 r4 = (u128)f[0] * g[4] + (u128)f[1] * g[3] + (u128)f[2] * g[2] + (u128)f[3] * g[1] + (u128)f[4] * g[0];
+  fe_from_columns(h, r0, r1, r2, r3, r4);
+}
+
 static void fe_sq(fe h, const fe f) {
   const uint64_t f0_2 = 2 * f[0], f1_2 = 2 * f[1];
   const uint64_t f1_38 = 38 * f[1], f2_38 = 38 * f[2], f3_38 = 38 * f[3];
@@ -90,17 +95,7 @@ static void fe_sq(fe h, const fe f) {
   u128 r2 = (u128)f0_2 * f[2] + (u128)f[1] * f[1] + (u128)f3_38 * f[4];
   u128 r3 = (u128)f0_2 * f[3] + (u128)f1_2 * f[2] + (u128)f4_19 * f[4];
   u128 r4 = (u128)f0_2 * f[4] + (u128)f1_2 * f[3] + (u128)f[2] * f[2];
-  r1 += (uint64_t)(r0 >> 51);
-  r2 += (uint64_t)(r1 >> 51);
-  r3 += (uint64_t)(r2 >> 51);
-  r4 += (uint64_t)(r3 >> 51);
-  h[0] = ((uint64_t)r0 & LOW51) + 19 * (uint64_t)(r4 >> 51);
-  h[1] = (uint64_t)r1 & LOW51;
-  h[2] = (uint64_t)r2 & LOW51;
-  h[3] = (uint64_t)r3 & LOW51;
-  h[4] = (uint64_t)r4 & LOW51;
-  h[1] += h[0] >> 51;
-  h[0] &= LOW51;
+  fe_from_columns(h, r0, r1, r2, r3, r4);
 }
 
 static void fe_sq_times(fe h, const fe f, int times) {
@@ -302,6 +297,14 @@ typedef struct {
   fe X, Y, Z, T;
 } point;
 
+/* Both formulas below (Hisil–Wong–Carter–Dawson, a = −1) end alike: X = EF, Y = GH, T = EH, Z = FG. */
+static void point_from_efgh(point *r, const fe e, const fe f, const fe g, const fe h) {
+  fe_mul(r->X, e, f);
+  fe_mul(r->Y, g, h);
+  fe_mul(r->T, e, h);
+  fe_mul(r->Z, f, g);
+}
+
 static void point_add(point *r, const point *p, const point *q) {
   fe a, b, c, d, e, f, g, h, t;
   fe_sub(a, p->Y, p->X);
@@ -318,10 +321,7 @@ static void point_add(point *r, const point *p, const point *q) {
   fe_sub(f, d, c);
   fe_add(g, d, c);
   fe_add(h, b, a);
-  fe_mul(r->X, e, f);
-  fe_mul(r->Y, g, h);
-  fe_mul(r->T, e, h);
-  fe_mul(r->Z, f, g);
+  point_from_efgh(r, e, f, g, h);
 }
 
 static void point_double(point *r, const point *p) {
@@ -338,10 +338,7 @@ static void point_double(point *r, const point *p) {
   fe_add(g, d, b);
   fe_sub(f, g, c);
   fe_sub(h, d, b);
-  fe_mul(r->X, e, f);
-  fe_mul(r->Y, g, h);
-  fe_mul(r->T, e, h);
-  fe_mul(r->Z, f, g);
+  point_from_efgh(r, e, f, g, h);
 }
 
 /*
