@@ -196,15 +196,20 @@ export async function receiveNotices(node: FederationNode, peer: Peer, messageId
 }
 
 /** `applyNotices` in a transaction of its own. */
-export async function storeNotices(node: FederationNode, peer: Peer, ...[messageId, message, known, sharing]: RestOfApply): Promise<{ duplicate: boolean; hits: number }> {
+export async function storeNotices(
+  node: FederationNode,
+  peer: Peer,
+  messageId: string,
+  message: NoticeMessage,
+  known?: Map<string, string>,
+  sharing?: readonly SharingCase[],
+): Promise<{ duplicate: boolean; hits: number }> {
   return node.store.db.transaction().execute(async (trx) => {
     // Hits name our identifiers, which no foreign key keeps from a purge: hold it off.
     await sql`SELECT ${IDENTIFIERS_HELD}`.execute(trx);
     return applyNotices(trx, peer, messageId, message, known, sharing);
   });
 }
-
-type RestOfApply = [messageId: string, message: NoticeMessage, known?: Map<string, string>, sharing?: readonly SharingCase[]];
 
 /** The local identifier of each notice's tag, for the matches this node has found with the peer. */
 export async function matchesOfNotices(trx: Transaction<Database>, peer: Peer, message: NoticeMessage): Promise<Map<string, string>> {
