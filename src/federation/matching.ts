@@ -30,7 +30,15 @@ export const IDENTIFIERS_HELD = sql`pg_advisory_xact_lock_shared(${IDENTIFIER_RE
  */
 export const stillThere = (id: RawBuilder<unknown>) => sql`CROSS JOIN LATERAL (SELECT 1 FROM identifiers i WHERE i.id = ${id} OFFSET 0) AS still_there`;
 
-/** Runs `work` in a transaction holding the peer's lock, and IDENTIFIERS_HELD. */
+/** Runs `work` in a transaction holding IDENTIFIERS_HELD (one that writes hits, say: they name our identifiers). */
+export async function withIdentifiersHeld<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT ${IDENTIFIERS_HELD}`.execute(trx);
+    return work(trx);
+  });
+}
+
+/** Runs `work` in a transaction holding the peer's lock, and IDENTIFIERS_HELD (one statement for both). */
 export async function withPeerLock<T>(db: Kysely<Database>, peerId: string, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${PEER_LOCK}, (${peerId}::bigint % 2147483647)::integer), ${IDENTIFIERS_HELD}`.execute(trx);

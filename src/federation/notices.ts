@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { appendAuditIn, type Database } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
-import { IDENTIFIERS_HELD, knownMatches, type Match } from './matching.ts';
+import { knownMatches, withIdentifiersHeld, type Match } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { enqueue, firstDelivery } from './outbox.ts';
 import type { Peer } from './peers.ts';
@@ -192,23 +192,8 @@ export function parseNoticeMessage(body: unknown): NoticeMessage {
  * and not applied again.
  */
 export async function receiveNotices(node: FederationNode, peer: Peer, messageId: string, body: unknown): Promise<{ duplicate: boolean; hits: number }> {
-  return storeNotices(node, peer, messageId, parseNoticeMessage(body));
-}
-
-/** `applyNotices` in a transaction of its own. */
-export async function storeNotices(
-  node: FederationNode,
-  peer: Peer,
-  messageId: string,
-  message: NoticeMessage,
-  known?: Map<string, string>,
-  sharing?: readonly SharingCase[],
-): Promise<{ duplicate: boolean; hits: number }> {
-  return node.store.db.transaction().execute(async (trx) => {
-    // Hits name our identifiers, which no foreign key keeps from a purge: hold it off.
-    await sql`SELECT ${IDENTIFIERS_HELD}`.execute(trx);
-    return applyNotices(trx, peer, messageId, message, known, sharing);
-  });
+  const message = parseNoticeMessage(body);
+  return withIdentifiersHeld(node.store.db, (trx) => applyNotices(trx, peer, messageId, message));
 }
 
 /** The local identifier of each notice's tag, for the matches this node has found with the peer. */

@@ -11,9 +11,9 @@
 import { sql } from 'kysely';
 import { appendAuditIn, refreshStatistics } from '../store/index.ts';
 import { Rejection } from './envelope.ts';
-import { MATCHING_TABLES, recordOwnExchange, recordPeerSelectors, withPeerLock } from './matching.ts';
+import { MATCHING_TABLES, recordOwnExchange, recordPeerSelectors, withIdentifiersHeld, withPeerLock } from './matching.ts';
 import type { FederationNode } from './node.ts';
-import { parseNoticeMessage, queueNoticeMessages, storeNotices, type QueuedNoticeMessage } from './notices.ts';
+import { applyNotices, parseNoticeMessage, queueNoticeMessages, type QueuedNoticeMessage } from './notices.ts';
 import type { Peer } from './peers.ts';
 import type { Selector } from './policy.ts';
 import { blindInParallel, reblindInParallel } from './points.ts';
@@ -128,7 +128,7 @@ export async function completePush(node: FederationNode, peer: Peer, { order, bl
   const storing = async () => {
     for (const { id, message } of carried) {
       const fresh = message.notices.every((notice) => found.has(notice.tag));
-      await storeNotices(node, peer, id, message, fresh ? found : undefined, fresh ? sharing : undefined).catch(() => undefined);
+      await withIdentifiersHeld(node.store.db, (trx) => applyNotices(trx, peer, id, message, fresh ? found : undefined, fresh ? sharing : undefined)).catch(() => undefined);
     }
   };
   return { ...counts, carried: storing() };
