@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { SyncReport } from '../src/federation/index.ts';
-import { blindSelectors, curveMapper, hashSelectors, newPsiKey, reblindPoints, scalarOf } from '../src/federation/psi.ts';
+import { blindSelectors, curveMapper, hashSelectors, multiply, newPsiKey, reblindPoints, scalarMultiplier, scalarOf } from '../src/federation/psi.ts';
 import { arg } from './lib/common.ts';
 import type { Request } from './lib/federation-node.ts';
 
@@ -78,6 +78,13 @@ function pointRates(): void {
     hashSelectors(selectors, mapper);
     return rate(n, seconds(started));
   });
+  const points = hashSelectors(selectors);
+  const multiplyRates = (['native', 'libsodium'] as const).map((multiplier) => {
+    if (multiplier === 'native' && scalarMultiplier !== 'native') return 'not available';
+    const started = performance.now();
+    multiply(points, key, Buffer.alloc(points.length), multiplier);
+    return rate(n, seconds(started));
+  });
   let started = performance.now();
   const blinded = blindSelectors(selectors, key);
   const blind = seconds(started);
@@ -88,8 +95,10 @@ function pointRates(): void {
   console.log('|---|---:|');
   console.log(`| hash-to-curve, our addon | ${hashRates[0]} |`);
   console.log(`| hash-to-curve, libsodium's API (the fallback) | ${hashRates[1]} |`);
-  console.log(`| blind: hash-to-curve (${curveMapper}) + scalar multiplication | ${rate(n, blind)} |`);
-  console.log(`| answer: check + scalar multiplication | ${rate(n, reblind)} |`);
+  console.log(`| X25519, our addon (four ladders in AVX2) | ${multiplyRates[0]} |`);
+  console.log(`| X25519, libsodium (the fallback) | ${multiplyRates[1]} |`);
+  console.log(`| blind: hash-to-curve (${curveMapper}) + X25519 (${scalarMultiplier}) | ${rate(n, blind)} |`);
+  console.log(`| answer: check + X25519 (${scalarMultiplier}) | ${rate(n, reblind)} |`);
   console.log(`| one selector both ways (2 blinds + 2 answers) | ${rate(n, 2 * (blind + reblind))} |`);
   console.log('');
 }

@@ -18,8 +18,10 @@
  * message is expanded with expand_message_xmd (SHA-512, node:crypto) to 64 bytes, each half is
  * mapped with libsodium's Elligator 2 onto edwards25519 with the cofactor cleared
  * (crypto_core_ed25519_from_uniform), the two points are added, and the sum is converted to its
- * Montgomery u = (1 + y) / (1 − y). Our own addon (native/hash-to-curve.c) computes exactly that,
- * five times faster; libsodium's API is the fallback where the addon could not be built.
+ * Montgomery u = (1 + y) / (1 − y). Our own addon (native/curve25519.c) computes exactly that,
+ * five times faster, and X25519 over a batch with one scalar, four ladders at a time in AVX2
+ * registers; libsodium's API is the fallback where the addon could not be built (or the CPU has no
+ * AVX2, for X25519).
  */
 import { hash, randomBytes, randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -163,24 +165,31 @@ function edwardsToMontgomery(edwards: Buffer): Buffer {
   return out;
 }
 
-/** The two ways to map expanded bytes to the curve: the same bytes out, the native one about five times faster. */
+/** The two ways to compute the curve arithmetic: the same bytes out, the native one faster. */
 export type CurveMapper = 'native' | 'libsodium';
 
-/** Our addon (native/hash-to-curve.c, built at install); absent when it could not be built, or turned off by CROSSLINK_PSI_NATIVE=0 (benchmarks compare the two). */
-const nativeMapper = loadNativeMapper();
+interface NativeCurve {
+  hashToMontgomery(uniform: Uint8Array, out: Uint8Array): number;
+  /** Absent where the CPU has no AVX2. Returns the index of the first small-order input, or −1. */
+  x25519?(scalar: Uint8Array, points: Uint8Array, out: Uint8Array): number;
+}
 
-function loadNativeMapper(): ((uniform: Uint8Array, out: Uint8Array) => number) | undefined {
+/** Our addon (native/curve25519.c, built at install); absent when it could not be built, or turned off by CROSSLINK_PSI_NATIVE=0 (benchmarks compare the two). */
+const native = loadNative();
+
+function loadNative(): NativeCurve | undefined {
   if (process.env.CROSSLINK_PSI_NATIVE === '0') return undefined;
   try {
-    const addon = createRequire(import.meta.url)('./native/build/hash-to-curve.node') as { hashToMontgomery(uniform: Uint8Array, out: Uint8Array): number };
-    return addon.hashToMontgomery;
+    return createRequire(import.meta.url)('./native/build/curve25519.node') as NativeCurve;
   } catch {
     return undefined;
   }
 }
 
-/** Which mapper hashSelectors uses here (benchmarks print it). */
-export const curveMapper: CurveMapper = nativeMapper ? 'native' : 'libsodium';
+/** Which hash-to-curve hashSelectors uses here (benchmarks print it). */
+export const curveMapper: CurveMapper = native ? 'native' : 'libsodium';
+/** Which X25519 blinding and answering use here. */
+export const scalarMultiplier: CurveMapper = native?.x25519 ? 'native' : 'libsodium';
 
 /**
  * RFC 9380's map step for 64 expanded bytes per selector: u of from_uniform(first half) +
@@ -191,9 +200,9 @@ export const curveMapper: CurveMapper = nativeMapper ? 'native' : 'libsodium';
 export function mapToCurve(uniform: Buffer, mapper: CurveMapper = curveMapper): Buffer {
   const count = uniform.length / 64;
   if (mapper === 'native') {
-    if (!nativeMapper) throw new Error('the native hash-to-curve addon is not built (npm ci builds it; src/federation/native/build.js)');
+    if (!native) throw new Error('the native curve25519 addon is not built (npm ci builds it; src/federation/native/build.js)');
     const out = Buffer.alloc(count * POINT_BYTES);
-    const identity = nativeMapper(uniform, out);
+    const identity = native.hashToMontgomery(uniform, out);
     if (identity >= 0) throw new Error('a selector hashed to the identity');
     return out;
   }
@@ -226,15 +235,22 @@ export function blindSelectors(selectors: readonly string[], key: bigint): Buffe
 }
 
 /** X25519 of each packed u with the key; `out` may be `packed`. */
-function multiply(packed: Buffer, key: bigint, out: Buffer = packed): Buffer {
+export function multiply(packed: Buffer, key: bigint, out: Buffer = packed, multiplier: CurveMapper = scalarMultiplier): Buffer {
   const scalar = scalarToBytes(key);
   const count = packed.length / POINT_BYTES;
+  const smallOrder = (i: number) => new PsiError(`point ${i + 1} of ${count} is of small order (the identity or a torsion point)`);
+  if (multiplier === 'native') {
+    if (!native?.x25519) throw new Error('the native X25519 is not available (the addon is not built, or the CPU has no AVX2)');
+    const refused = native.x25519(scalar, packed, out);
+    if (refused >= 0) throw smallOrder(refused);
+    return out;
+  }
   for (let i = 0; i < count; i++) {
     const point = packed.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES);
     try {
       sodium.crypto_scalarmult(out.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES), scalar, point);
     } catch {
-      throw new PsiError(`point ${i + 1} of ${count} is of small order (the identity or a torsion point)`);
+      throw smallOrder(i);
     }
   }
   return out;

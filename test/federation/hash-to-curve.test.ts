@@ -1,5 +1,5 @@
 /**
- * Our hash-to-curve addon (src/federation/native/hash-to-curve.c) against libsodium's API, byte for
+ * Our hash-to-curve addon (hashToMontgomery in src/federation/native/curve25519.c) against libsodium's API, byte for
  * byte: on random input, on the field's edge values and on batches mixing both. The PSI only works
  * if both nodes hash a selector to the same point, so a node with the addon and a node without it
  * must agree on every selector.

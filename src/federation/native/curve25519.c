@@ -1,22 +1,27 @@
 /*
- * The PSI hash to curve (psi.ts, protocol v2) done in one pass per batch, giving the same bytes as
- * the libsodium path it replaces:
+ * The PSI's curve arithmetic (psi.ts, protocol v2), a batch at a time, giving the same bytes as the
+ * libsodium calls it replaces:
  *
- *   u = Montgomery u-coordinate of  from_uniform(h[0..32]) + from_uniform(h[32..64])
+ *   hashToMontgomery: u = Montgomery u-coordinate of  from_uniform(h[0..32]) + from_uniform(h[32..64])
+ *   x25519:           X25519(k, u) for many u and one scalar k (crypto_scalarmult)
  *
  * where from_uniform is libsodium's crypto_core_ed25519_from_uniform (Elligator 2 onto Curve25519,
  * mapped to edwards25519, the sign of x taken from the top bit of the input, cofactor cleared).
  *
- * Why it exists: through libsodium's public API each step compresses its point and the next
- * decompresses it, so one selector costs thirteen field exponentiations (inversions, square roots,
- * a Legendre symbol). Here the points stay in extended coordinates and every inversion of a batch is
- * shared (Montgomery's trick), which leaves one exponentiation per Elligator map: two per selector.
- * The maths are those of RFC 9380 §6.7.1 and of libsodium's ge25519_from_uniform; the code is ours.
- * test/federation/hash-to-curve.test.ts checks it against libsodium, byte for byte.
+ * Why it exists: through libsodium's public API each step of the hash compresses its point and the
+ * next decompresses it, so one selector costs thirteen field exponentiations (inversions, square
+ * roots, a Legendre symbol). Here the points stay in extended coordinates and every inversion of a
+ * batch is shared (Montgomery's trick), which leaves one exponentiation per Elligator map: two per
+ * selector. The maths are those of RFC 9380 §6.7.1 and of libsodium's ge25519_from_uniform. And
+ * X25519 one point at a time leaves most of a core's vector unit idle: a batch shares its scalar, so
+ * four Montgomery ladders run in step in AVX2 registers, and their final divisions share one
+ * inversion. The code is ours; test/federation/hash-to-curve.test.ts and x25519.test.ts check it
+ * against libsodium, byte for byte.
  *
- * Field elements: five 51-bit limbs (radix 2^51), 128-bit products. No branch or table index
- * depends on the data (the one exception reports an input that hashed to the identity, which a
- * hash output does with probability 2^-250), so the time taken says nothing about the selectors.
+ * Field elements: five 51-bit limbs (radix 2^51), 128-bit products; the ladders use ten limbs of
+ * 25.5 bits (below). No branch or table index depends on the data (the exceptions report an input
+ * that hashed to the identity, which a hash output does with probability 2^-250, or a small-order
+ * point, which refuses the set), so the time taken says nothing about the selectors or the key.
  */
 #include <node_api.h>
 #include <pthread.h>
@@ -479,6 +484,226 @@ done:
   return identity;
 }
 
+/*
+ * X25519, four ladders at once in AVX2. All the points of a batch share the scalar, so four ladders
+ * take their conditional swaps together, and each 256-bit register holds one limb of four field
+ * elements. The limbs here are ref10's radix 2^25.5 (26 and 25 bits alternately: offsets 0, 26, 51,
+ * 77, ..., 230), kept non-negative so that one vpmuludq (32 × 32 → 64 bits) makes four products.
+ *
+ * Bounds, which every step keeps: a product's output ("reduced") has even limbs below 2^26 and odd
+ * limbs below 2^25 + 2^18. A sum of two reduced elements stays below 2^27; a difference adds 2p
+ * first, so stays below 1.5·2^27. A multiplication's inputs may be any of these: 19 times a limb
+ * then fits 32 bits (19·1.5·2^27 < 2^32), and a column of ten products fits 64 bits (< 2^62.2).
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_X25519_AVX2 1
+#include <immintrin.h>
+#pragma GCC push_options
+#pragma GCC target("avx2")
+
+typedef uint64_t lanes __attribute__((vector_size(32)));
+typedef lanes fe4[10];
+
+static inline lanes splat(uint64_t x) { return (lanes){x, x, x, x}; }
+static inline lanes mul32(lanes a, lanes b) { return (lanes)_mm256_mul_epu32((__m256i)a, (__m256i)b); }
+
+/* Ten 64-bit column sums carried down to reduced limbs, in two interleaved chains (as ref10 does). */
+static inline void fe4_carry(fe4 h, lanes r[10]) {
+  const lanes m26 = splat((1ULL << 26) - 1), m25 = splat((1ULL << 25) - 1);
+  lanes c;
+#define CARRY(i, bits, mask) c = r[i] >> bits; r[i + 1] += c; r[i] &= mask;
+  CARRY(0, 26, m26) CARRY(4, 26, m26)
+  CARRY(1, 25, m25) CARRY(5, 25, m25)
+  CARRY(2, 26, m26) CARRY(6, 26, m26)
+  CARRY(3, 25, m25) CARRY(7, 25, m25)
+  CARRY(4, 26, m26) CARRY(8, 26, m26)
+#undef CARRY
+  c = r[9] >> 25;
+  r[9] &= m25;
+  r[0] += (c << 4) + (c << 1) + c; /* 2^255 = 19 (mod p); c may exceed 32 bits, so no vpmuludq */
+  c = r[0] >> 26;
+  r[0] &= m26;
+  r[1] += c;
+  for (int i = 0; i < 10; i++) h[i] = r[i];
+}
+
+/* h = f·g: limb i times limb j lands at limb i + j, doubled when both are odd (25.5 + 25.5 rounds
+   up), and 19 times at limb i + j − 10 past the top. */
+static inline void fe4_mul(fe4 h, const fe4 f, const fe4 g) {
+  const lanes nineteen = splat(19);
+  lanes g19[10], r[10];
+#pragma GCC unroll 10
+  for (int j = 0; j < 10; j++) {
+    g19[j] = mul32(g[j], nineteen);
+    r[j] = splat(0);
+  }
+#pragma GCC unroll 10
+  for (int i = 0; i < 10; i++) {
+    const lanes fi = f[i], fi2 = fi + fi;
+#pragma GCC unroll 10
+    for (int j = 0; j < 10; j++) {
+      const lanes x = (i & 1) && (j & 1) ? fi2 : fi;
+      if (i + j < 10) r[i + j] += mul32(x, g[j]);
+      else r[i + j - 10] += mul32(x, g19[j]);
+    }
+  }
+  fe4_carry(h, r);
+}
+
+/* h = f²: each cross product once, doubled (55 products instead of 100). 38 times a limb would not
+   fit 32 bits for an even limb, so a doubled wrapped product is 2f_i times 19f_j, except when both are
+   odd (76 = 2·38, and odd limbs are small enough for 38 times). */
+static inline void fe4_sq(fe4 h, const fe4 f) {
+  const lanes nineteen = splat(19);
+  lanes f2[10], f19[10], f38[10], r[10];
+#pragma GCC unroll 10
+  for (int i = 0; i < 10; i++) {
+    f2[i] = f[i] + f[i];
+    f19[i] = mul32(f[i], nineteen);
+    f38[i] = f19[i] + f19[i];
+    r[i] = splat(0);
+  }
+#pragma GCC unroll 10
+  for (int i = 0; i < 10; i++) {
+    const int odd_i = i & 1;
+    r[2 * i % 10] += 2 * i < 10 ? mul32(odd_i ? f2[i] : f[i], f[i]) : mul32(odd_i ? f2[i] : f[i], f19[i]);
+#pragma GCC unroll 10
+    for (int j = i + 1; j < 10; j++) {
+      const int both_odd = odd_i && (j & 1);
+      if (i + j < 10) r[i + j] += mul32(f2[i], both_odd ? f2[j] : f[j]);
+      else r[i + j - 10] += mul32(f2[i], both_odd ? f38[j] : f19[j]);
+    }
+  }
+  fe4_carry(h, r);
+}
+
+static inline void fe4_mul_small(fe4 h, const fe4 f, uint64_t k) {
+  const lanes kk = splat(k);
+  lanes r[10];
+  for (int i = 0; i < 10; i++) r[i] = mul32(f[i], kk);
+  fe4_carry(h, r);
+}
+
+static inline void fe4_add(fe4 h, const fe4 f, const fe4 g) {
+  for (int i = 0; i < 10; i++) h[i] = f[i] + g[i];
+}
+
+/* f − g + 2p, limb by limb (2p = 0x7ffffda, then 0x3fffffe and 0x7fffffe alternately). */
+static inline void fe4_sub(fe4 h, const fe4 f, const fe4 g) {
+  h[0] = f[0] + splat(0x7ffffdaULL) - g[0];
+  for (int i = 1; i < 10; i++) h[i] = f[i] + splat(i & 1 ? 0x3fffffeULL : 0x7fffffeULL) - g[i];
+}
+
+static inline void fe4_cswap(fe4 f, fe4 g, uint64_t bit) {
+  const lanes mask = splat((uint64_t)0 - bit);
+  for (int i = 0; i < 10; i++) {
+    const lanes x = mask & (f[i] ^ g[i]);
+    f[i] ^= x;
+    g[i] ^= x;
+  }
+}
+
+/* One step of four ladders (RFC 7748 §5's formulas, a24 = 121665), after the conditional swap. */
+static void fe4_ladder_step(const fe4 x1, fe4 x2, fe4 z2, fe4 x3, fe4 z3) {
+  fe4 a, aa, b, bb, e, c, d, da, cb, t;
+  fe4_add(a, x2, z2);
+  fe4_sq(aa, a);
+  fe4_sub(b, x2, z2);
+  fe4_sq(bb, b);
+  fe4_sub(e, aa, bb);
+  fe4_add(c, x3, z3);
+  fe4_sub(d, x3, z3);
+  fe4_mul(da, d, a);
+  fe4_mul(cb, c, b);
+  fe4_add(t, da, cb);
+  fe4_sq(x3, t);
+  fe4_sub(t, da, cb);
+  fe4_sq(t, t);
+  fe4_mul(z3, x1, t);
+  fe4_mul(x2, aa, bb);
+  fe4_mul_small(t, e, 121665);
+  fe4_add(t, t, aa);
+  fe4_mul(z2, e, t);
+}
+
+/* Four u-coordinates (ignoring the top bit) through the ladder with the clamped scalar k; x2/z2 out in radix 2^51. */
+static void x25519_four(const uint8_t k[32], const uint8_t *u[4], fe x2_out[4], fe z2_out[4]) {
+  fe4 x1, x2, z2, x3, z3;
+  for (int j = 0; j < 4; j++) {
+    fe f;
+    fe_frombytes(f, u[j]);
+    for (int i = 0; i < 5; i++) {
+      x1[2 * i][j] = f[i] & ((1ULL << 26) - 1);
+      x1[2 * i + 1][j] = f[i] >> 26;
+    }
+  }
+  for (int i = 0; i < 10; i++) {
+    x2[i] = splat(i == 0);
+    z2[i] = splat(0);
+    x3[i] = x1[i];
+    z3[i] = splat(i == 0);
+  }
+  uint64_t swap = 0;
+  for (int t = 254; t >= 0; t--) {
+    const uint64_t bit = (k[t >> 3] >> (t & 7)) & 1;
+    swap ^= bit;
+    fe4_cswap(x2, x3, swap);
+    fe4_cswap(z2, z3, swap);
+    fe4_ladder_step(x1, x2, z2, x3, z3);
+    swap = bit;
+  }
+  fe4_cswap(x2, x3, swap);
+  fe4_cswap(z2, z3, swap);
+  for (int j = 0; j < 4; j++) {
+    for (int i = 0; i < 5; i++) {
+      x2_out[j][i] = x2[2 * i][j] + (x2[2 * i + 1][j] << 26);
+      z2_out[j][i] = z2[2 * i][j] + (z2[2 * i + 1][j] << 26);
+    }
+  }
+}
+
+#pragma GCC pop_options
+
+/*
+ * X25519 (RFC 7748) of count packed u-coordinates with one scalar, as libsodium's crypto_scalarmult
+ * computes it: the scalar clamped, the top bit of each u ignored. The final divisions x2/z2 share one
+ * inversion (Montgomery's trick). Returns the index of the first result that is zero (a small-order
+ * input; libsodium refuses those), or −1; −2 when memory is short. Only called where the CPU has AVX2.
+ */
+static long x25519_batch(const uint8_t scalar_in[32], const uint8_t *in, uint8_t *out, size_t count) {
+  uint8_t k[32];
+  memcpy(k, scalar_in, 32);
+  k[0] &= 248;
+  k[31] &= 127;
+  k[31] |= 64;
+  fe *x2 = malloc((count + 3) * sizeof(fe));
+  fe *z2 = malloc((count + 3) * sizeof(fe));
+  fe *scratch = malloc(count * sizeof(fe));
+  long zero = -1;
+  if (!x2 || !z2 || !scratch) {
+    zero = -2;
+    goto done;
+  }
+  for (size_t first = 0; first < count; first += 4) {
+    const uint8_t *u[4];
+    for (size_t j = 0; j < 4; j++) u[j] = in + 32 * (first + j < count ? first + j : first); /* a short last group repeats its first point */
+    x25519_four(k, u, x2 + first, z2 + first);
+  }
+  batch_invert(z2, scratch, count);
+  for (size_t i = 0; i < count; i++) {
+    fe u;
+    fe_mul(u, x2[i], z2[i]);
+    fe_tobytes(out + 32 * i, u);
+    if (zero < 0 && fe_iszero(u)) zero = (long)i; /* only for a small-order input, which refuses the set */
+  }
+
+done:
+  free(x2);
+  free(z2);
+  free(scratch);
+  return zero;
+}
+
 static napi_value throw_error(napi_env env, const char *message) {
   napi_throw_error(env, NULL, message);
   return NULL;
@@ -514,11 +739,36 @@ static napi_value hash_to_montgomery(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* x25519(scalar: Uint8Array (32 bytes), points: Uint8Array (32 bytes each), out: same length): number */
+static napi_value x25519(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return throw_error(env, "x25519(scalar, points, out)");
+  uint8_t *scalar, *points, *out;
+  size_t scalar_length, points_length, out_length;
+  if (!bytes_of(env, argv[0], &scalar, &scalar_length) || !bytes_of(env, argv[1], &points, &points_length) || !bytes_of(env, argv[2], &out, &out_length)) return throw_error(env, "x25519 takes three Uint8Arrays");
+  if (scalar_length != 32 || points_length % 32 != 0 || out_length != points_length) return throw_error(env, "x25519: a 32-byte scalar, and 32 bytes in and out per point");
+  const long zero = points_length == 0 ? -1 : x25519_batch(scalar, points, out, points_length / 32);
+  if (zero == -2) return throw_error(env, "x25519: out of memory");
+  napi_value result;
+  napi_create_int64(env, zero, &result);
+  return result;
+}
+
+#endif /* HAVE_X25519_AVX2 */
+
 NAPI_MODULE_INIT() {
   pthread_once(&constants_once, init_constants);
-  if (!constants_ok) return throw_error(env, "hash-to-curve: the field constants failed their self-check");
+  if (!constants_ok) return throw_error(env, "curve25519: the field constants failed their self-check");
   napi_value fn;
   if (napi_create_function(env, "hashToMontgomery", NAPI_AUTO_LENGTH, hash_to_montgomery, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "hashToMontgomery", fn) != napi_ok) return NULL;
+#ifdef HAVE_X25519_AVX2
+  /* Without AVX2 (or off x86-64) there is no x25519 here, and psi.ts multiplies with libsodium. */
+  if (__builtin_cpu_supports("avx2")) {
+    if (napi_create_function(env, "x25519", NAPI_AUTO_LENGTH, x25519, NULL, &fn) != napi_ok) return NULL;
+    if (napi_set_named_property(env, exports, "x25519", fn) != napi_ok) return NULL;
+  }
+#endif
   return exports;
 }
