@@ -169,6 +169,8 @@ function edwardsToMontgomery(edwards: Buffer): Buffer {
 export type CurveMapper = 'native' | 'libsodium';
 
 interface NativeCurve {
+  /** expand_message_xmd (SHA-512, 64 bytes) of each message; `lengths` in bytes, the messages concatenated. */
+  expandMessages(messages: Uint8Array, lengths: Uint32Array, dstPrime: Uint8Array, out: Uint8Array): void;
   hashToMontgomery(uniform: Uint8Array, out: Uint8Array): number;
   /** Absent where the CPU has no AVX2. Returns the index of the first small-order input, or −1. */
   x25519?(scalar: Uint8Array, points: Uint8Array, out: Uint8Array): number;
@@ -217,11 +219,29 @@ export function mapToCurve(uniform: Buffer, mapper: CurveMapper = curveMapper): 
   return edwardsToMontgomery(edwards);
 }
 
+/** expand_message_xmd of every selector, 64 bytes each, packed: by the addon when built (the same bytes). */
+export function expandSelectors(selectors: readonly string[], mapper: CurveMapper = curveMapper): Buffer {
+  const uniform = Buffer.allocUnsafe(selectors.length * 64);
+  if (mapper === 'libsodium' || !native) {
+    selectors.forEach((selector, i) => uniform.set(expanded(selector), i * 64));
+    return uniform;
+  }
+  const lengths = new Uint32Array(selectors.length);
+  let total = 0;
+  selectors.forEach((selector, i) => {
+    lengths[i] = Buffer.byteLength(selector);
+    total += lengths[i]!;
+  });
+  const messages = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const selector of selectors) at += messages.write(selector, at);
+  native.expandMessages(messages, lengths, DST_PRIME, uniform);
+  return uniform;
+}
+
 /** H(x) for each selector, packed as u-coordinates: never sent anywhere (as guessable as x itself). */
 export function hashSelectors(selectors: readonly string[], mapper: CurveMapper = curveMapper): Buffer {
-  const uniform = Buffer.allocUnsafe(selectors.length * 64);
-  selectors.forEach((selector, i) => uniform.set(expanded(selector), i * 64));
-  return mapToCurve(uniform, mapper);
+  return mapToCurve(expandSelectors(selectors, mapper), mapper);
 }
 
 /** H(x) of one selector; tests look for it on the wire. */

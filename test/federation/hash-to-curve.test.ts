@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { curveMapper, hashSelectors, mapToCurve, type CurveMapper, selectorOf } from '../../src/federation/psi.ts';
+import { curveMapper, expandSelectors, hashSelectors, mapToCurve, type CurveMapper, selectorOf } from '../../src/federation/psi.ts';
 
 /** 32-byte little-endian encodings of 2^255 − 19 + delta (so non-canonical field elements too), with the sign bit as given. */
 function nearPrime(delta: number, sign: boolean): Buffer {
@@ -91,5 +91,23 @@ describe('the native hash to curve', () => {
       expect(hashSelectors(selectors, 'native').equals(hashSelectors(selectors, 'libsodium'))).toBe(true);
     }
     expect(hashSelectors([], 'native')).toHaveLength(0);
+  });
+
+  it('expands selectors (expand_message_xmd, SHA-512) as the JavaScript path does, whatever their length or script', () => {
+    const randomText = () => Array.from({ length: Math.floor(Math.random() * 300) }, () => String.fromCodePoint(32 + Math.floor(Math.random() * 0x2fff))).join('');
+    const selectors = [
+      '',
+      'phone:+14165550123',
+      ...Array.from({ length: 60 }, (_, i) => 'x'.repeat(70 + i)), // across the end of the first SHA-512 block
+      'y'.repeat(5000),
+      'handle:été-日本-😀',
+      ...Array.from({ length: 300 }, randomText),
+    ];
+    const native = expandSelectors(selectors, 'native');
+    const javascript = expandSelectors(selectors, 'libsodium');
+    for (let i = 0; i < selectors.length; i++) {
+      expect(native.subarray(64 * i, 64 * (i + 1)).toString('hex'), JSON.stringify(selectors[i])).toBe(javascript.subarray(64 * i, 64 * (i + 1)).toString('hex'));
+    }
+    expect(expandSelectors([], 'native')).toHaveLength(0);
   });
 });
