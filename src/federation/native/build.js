@@ -1,9 +1,10 @@
 // Compiles curve25519.c into a Node addon (run by `npm ci` / `npm install` as postinstall).
-// It needs a C compiler and Node's headers, which this project's machines have; where either is
-// missing it says so and stops without failing the install: psi.ts then hashes and multiplies
-// through libsodium, which gives the same bytes more slowly. -mtune=native only schedules the
-// instructions for the machine that builds it (as npm ci runs where the code runs); it uses none that
-// another x86-64 lacks, and the AVX2 ladders are only called where the CPU has AVX2.
+// It needs a C compiler and Node's headers (its OpenSSL's among them: SHA-512 comes from the Node
+// process), which this project's machines have; where either is missing it says so and stops
+// without failing the install: psi.ts then hashes and multiplies through libsodium, which gives
+// the same bytes more slowly. -mtune=native only schedules the instructions for the machine that
+// builds it (as npm ci runs where the code runs); it uses none that another x86-64 lacks, and the
+// AVX2 ladders are only called where the CPU has AVX2.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
