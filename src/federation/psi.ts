@@ -15,13 +15,13 @@
  * the prime-order subgroup or the twist's (X25519 is twist-secure), never in a small subgroup.
  *
  * H is a random-oracle hash to the prime-order subgroup, shaped as RFC 9380's hash_to_curve: the
- * message is expanded with expand_message_xmd (SHA-512, node:crypto) to 64 bytes, each half is
+ * message is expanded with expand_message_xmd (SHA-512) to 64 bytes, each half is
  * mapped with libsodium's Elligator 2 onto edwards25519 with the cofactor cleared
  * (crypto_core_ed25519_from_uniform), the two points are added, and the sum is converted to its
  * Montgomery u = (1 + y) / (1 − y). Our own addon (native/curve25519.c) computes exactly that,
- * five times faster, and X25519 over a batch with one scalar, four ladders at a time in AVX2
- * registers; libsodium's API is the fallback where the addon could not be built (or the CPU has no
- * AVX2, for X25519).
+ * expansion included, about five times faster, and X25519 over a batch with one scalar, four
+ * ladders at a time in AVX2 registers; node:crypto and libsodium's API are the fallback where the
+ * addon could not be built (or, for X25519, the CPU has no AVX2).
  */
 import { hash, randomBytes, randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
