@@ -188,6 +188,12 @@ function loadNative(): NativeCurve | undefined {
   }
 }
 
+/** The addon, asked for by name ('native'): an error where it was not built, rather than the other path's answer. */
+function builtAddon(): NativeCurve {
+  if (!native) throw new Error('the native curve25519 addon is not built (npm ci builds it; src/federation/native/build.js)');
+  return native;
+}
+
 /** Which hash-to-curve hashSelectors uses here (benchmarks print it). */
 export const curveMapper: CurveMapper = native ? 'native' : 'libsodium';
 /** Which X25519 blinding and answering use here. */
@@ -202,9 +208,8 @@ export const scalarMultiplier: CurveMapper = native?.x25519 ? 'native' : 'libsod
 export function mapToCurve(uniform: Buffer, mapper: CurveMapper = curveMapper): Buffer {
   const count = uniform.length / 64;
   if (mapper === 'native') {
-    if (!native) throw new Error('the native curve25519 addon is not built (npm ci builds it; src/federation/native/build.js)');
     const out = Buffer.alloc(count * POINT_BYTES);
-    const identity = native.hashToMontgomery(uniform, out);
+    const identity = builtAddon().hashToMontgomery(uniform, out);
     if (identity >= 0) throw new Error('a selector hashed to the identity');
     return out;
   }
@@ -222,7 +227,7 @@ export function mapToCurve(uniform: Buffer, mapper: CurveMapper = curveMapper): 
 /** expand_message_xmd of every selector, 64 bytes each, packed: by the addon when built (the same bytes). */
 export function expandSelectors(selectors: readonly string[], mapper: CurveMapper = curveMapper): Buffer {
   const uniform = Buffer.allocUnsafe(selectors.length * 64);
-  if (mapper === 'libsodium' || !native) {
+  if (mapper === 'libsodium') {
     selectors.forEach((selector, i) => uniform.set(expanded(selector), i * 64));
     return uniform;
   }
@@ -235,7 +240,7 @@ export function expandSelectors(selectors: readonly string[], mapper: CurveMappe
   const messages = Buffer.allocUnsafe(total);
   let at = 0;
   for (const selector of selectors) at += messages.write(selector, at);
-  native.expandMessages(messages, lengths, DST_PRIME, uniform);
+  builtAddon().expandMessages(messages, lengths, DST_PRIME, uniform);
   return uniform;
 }
 

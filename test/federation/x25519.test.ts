@@ -7,17 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { multiply, newPsiKey, scalarMultiplier, scalarOf, type CurveMapper } from '../../src/federation/psi.ts';
+import { multiply, newPsiKey, scalarMultiplier, scalarOf, scalarToBytes, type CurveMapper } from '../../src/federation/psi.ts';
 
 const FIELD = 2n ** 255n - 19n;
 const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
 
 /** A 32-byte little-endian u (values of 2^255 and over set the top bit, which X25519 ignores). */
-function encode(value: bigint): Buffer {
-  const bytes = Buffer.alloc(32);
-  for (let i = 0; i < 32; i++) bytes[i] = Number((value >> BigInt(8 * i)) & 0xffn);
-  return bytes;
-}
+const encode = scalarToBytes;
 
 /** The u-coordinates of Curve25519's points of order 1, 2, 4 and 8 (cr.yp.to/ecdh.html), which blind nothing. */
 const SMALL_ORDER = [0n, 1n, 325606250916557431795983626356110631294008115727848805560023387167927233504n, 39382357235489614581723060781553021112529911719440698176882885853963445705823n, FIELD - 1n];
