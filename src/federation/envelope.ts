@@ -13,10 +13,11 @@ export const MAX_SKEW_MS = 5 * 60_000;
 /** A nonce must be remembered for as long as a message carrying it could still pass as fresh. */
 export const NONCE_TTL_MS = 2 * MAX_SKEW_MS + 60_000;
 
-// pdq.*: PDQ values sent as-is for near matching (pdq.ts); dx.*: deconfliction registrations
-// through the PSI and their conflict notices (deconfliction.ts); hashset.offer: a categorised hash
-// set in VICS JSON (hashsets.ts).
-export const MESSAGE_TYPES = ['psi.push', 'psi.reply', 'hit.notice', 'ack', 'pdq.push', 'pdq.reply', 'dx.push', 'dx.reply', 'dx.notice', 'hashset.offer'] as const;
+// hit.applied: the notice messages a PSI reply carried, stored by the pusher (push.ts); pdq.*: PDQ
+// values sent as-is for near matching (pdq.ts); dx.*: deconfliction registrations through the PSI
+// and their conflict notices (deconfliction.ts); hashset.offer: a categorised hash set in VICS JSON
+// (hashsets.ts).
+export const MESSAGE_TYPES = ['psi.push', 'psi.reply', 'hit.notice', 'hit.applied', 'ack', 'pdq.push', 'pdq.reply', 'dx.push', 'dx.reply', 'dx.notice', 'hashset.offer'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 export interface Envelope {

@@ -29,10 +29,46 @@ export function backoffMs(attempts: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.min(attempts - 1, 30));
 }
 
+/**
+ * How long the outbox holds back its copy of a notice message that a PSI reply carried (push.ts):
+ * the pusher stores the carried copy and says so (`hit.applied`), which settles the outbox's copy
+ * unsent; only a pusher that lost the reply, or whose word was lost, gets the copy, this much later.
+ * Longer than a push takes to store its notices, with room to spare.
+ */
+export const CARRIED_GRACE_MS = 60_000;
+
 export async function enqueue(trx: Transaction<Database>, peerId: string, kind: MessageType, body: Record<string, unknown>): Promise<string> {
   const messageId = randomUUID();
   await federationDb(trx).insertInto('federation_outbox').values({ peer_id: peerId, message_id: messageId, kind, body: JSON.stringify(body) }).execute();
   return messageId;
+}
+
+/** Holds back the outbox's copies of messages a reply carries, for CARRIED_GRACE_MS (in the transaction that queued them). */
+export async function holdBack(trx: Transaction<Database>, peerId: string, messageIds: readonly string[], now: Date): Promise<void> {
+  if (messageIds.length === 0) return;
+  await federationDb(trx)
+    .updateTable('federation_outbox')
+    .set({ next_attempt_at: new Date(now.getTime() + CARRIED_GRACE_MS) })
+    .where('peer_id', '=', peerId)
+    .where('message_id', 'in', [...messageIds])
+    .execute();
+}
+
+/**
+ * The peer says it has stored these hit notice messages (carried by replies): they count as
+ * delivered. Only the peer's own outbox is touched; a peer that claims a message it does not hold
+ * only keeps it from itself. Returns how many were still waiting.
+ */
+export async function settleApplied(db: Kysely<Database>, peerId: string, messageIds: readonly string[], now: Date): Promise<number> {
+  const settled = await federationDb(db)
+    .updateTable('federation_outbox')
+    .set({ delivered_at: now, last_error: null })
+    .where('peer_id', '=', peerId)
+    .where('kind', '=', 'hit.notice')
+    .where('message_id', 'in', [...messageIds])
+    .where('delivered_at', 'is', null)
+    .executeTakeFirst();
+  return Number(settled.numUpdatedRows);
 }
 
 /**
@@ -59,8 +95,10 @@ export interface Delivery {
 }
 
 /**
- * Delivers the peer's due messages (with `all`, every waiting one), oldest first. A message the
- * peer refuses waits for its next turn, backing off, while the others go on.
+ * Delivers the peer's due messages (with `all`, also those backing off after a failed attempt),
+ * oldest first. A message the peer refuses waits for its next turn, backing off, while the others
+ * go on. A copy held back because a reply carried it (`holdBack`) waits for its grace even with
+ * `all`: the peer most likely has it, and will say so.
  */
 export async function deliverOutbox(node: FederationNode, peer: Peer, options: { all?: boolean } = {}): Promise<Delivery> {
   const db = federationDb(node.store.db);
@@ -74,7 +112,7 @@ export async function deliverOutbox(node: FederationNode, peer: Peer, options: {
       .where('peer_id', '=', peer.id)
       .where('delivered_at', 'is', null)
       .where('id', '>', afterId)
-      .$if(!options.all, (qb) => qb.where('next_attempt_at', '<=', node.now()))
+      .where((eb) => (options.all ? eb.or([eb('next_attempt_at', '<=', node.now()), eb('attempts', '>', 0)]) : eb('next_attempt_at', '<=', node.now())))
       .orderBy('id')
       .limit(200)
       .execute();

@@ -14,6 +14,7 @@ import { Rejection } from './envelope.ts';
 import { MATCHING_TABLES, recordOwnExchange, recordPeerSelectors, withIdentifiersHeld, withPeerLock } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { applyNotices, parseNoticeMessage, queueNoticeMessages, type QueuedNoticeMessage } from './notices.ts';
+import { holdBack, settleApplied } from './outbox.ts';
 import type { Peer } from './peers.ts';
 import type { Selector } from './policy.ts';
 import { blindInParallel, reblindInParallel } from './points.ts';
@@ -34,8 +35,11 @@ export interface PushBody {
   /**
    * In a reply only: the hit notices the answering node queued for the pusher while answering (its
    * own selectors among those pushed), each with its outbox message id. The pusher applies them
-   * once it has recorded the push, so they cannot arrive before the matches they are about; the
-   * outbox delivers the same messages later, and the pusher acknowledges those as already seen.
+   * once it has recorded the push, so they cannot arrive before the matches they are about, and
+   * then names the ids it stored (`hit.applied`), which settles the outbox's copies unsent. Those
+   * copies are held back meanwhile (outbox.ts CARRIED_GRACE_MS); should the reply or the pusher's
+   * word be lost, the outbox delivers them after all, and a pusher that has them already
+   * acknowledges them as seen.
    */
   notices?: QueuedNoticeMessage[];
 }
@@ -48,6 +52,12 @@ export interface PushBody {
 const REPLY_MESSAGES = 20;
 const MAX_REPLY_MESSAGES = 100;
 const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const APPLIED_PATH = '/api/federation/notices/applied';
+
+/** A `hit.applied` message: the ids of the notice messages, carried by one reply, that the pusher has stored. */
+export interface AppliedBody {
+  ids: string[];
+}
 
 /** The notice messages a reply carries, strictly checked; a malformed one refuses the reply (and the push is tried again). */
 function repliedNotices(reply: Partial<PushBody> | null, peer: Peer): QueuedNoticeMessage[] {
@@ -125,11 +135,18 @@ export async function completePush(node: FederationNode, peer: Peer, { order, bl
   // about this push's matches, found just now, so neither the matches nor their sharing cases need
   // looking up again. One that is not (found before, or never) is looked up. Should this fail, or a
   // notice be about a match not found, nothing is lost: the peer's outbox delivers the same messages.
+  // Stored (or found stored before), each is named back to the peer, so that its outbox does not
+  // send it again; should that word be lost, the outbox's copy comes later and is acknowledged as seen.
   const storing = async () => {
+    const stored: string[] = [];
     for (const { id, message } of carried) {
       const fresh = message.notices.every((notice) => found.has(notice.tag));
-      await withIdentifiersHeld(node.store.db, (trx) => applyNotices(trx, peer, id, message, fresh ? found : undefined, fresh ? sharing : undefined)).catch(() => undefined);
+      await withIdentifiersHeld(node.store.db, (trx) => applyNotices(trx, peer, id, message, fresh ? found : undefined, fresh ? sharing : undefined)).then(
+        () => stored.push(id),
+        () => undefined,
+      );
     }
+    if (stored.length > 0) await exchange(node, peer, APPLIED_PATH, 'hit.applied', 'ack', { ids: stored } satisfies AppliedBody).catch(() => undefined);
   };
   return { ...counts, carried: storing() };
 }
@@ -176,9 +193,21 @@ export async function answerPush(node: FederationNode, peer: Peer, body: unknown
   const queued = await withPeerLock(node.store.db, peer.id, async (trx) => {
     const matches = await recordPeerSelectors(trx, peer.id, tagsOf(doubled));
     const notices = await queueNoticeMessages(trx, node, peer, matches, actor);
+    await holdBack(trx, peer.id, notices.messages.slice(0, REPLY_MESSAGES).map((queued) => queued.id), node.now());
     await appendAuditIn(trx, { actor, action: 'federation.answer', target: peer.name, details: { peer: peer.name, selectors: count, matches: matches.length, notices: notices.count } });
     return notices;
   });
   if (queued.count > 0) node.onQueued(peer.id);
   return { version: PSI_VERSION, blinded: doubled.toString('base64'), ...(queued.messages.length > 0 ? { notices: queued.messages.slice(0, REPLY_MESSAGES) } : {}) };
+}
+
+/**
+ * A pusher's word that it has stored notice messages our replies carried: their outbox copies
+ * count as delivered (outbox.ts settleApplied). At most MAX_REPLY_MESSAGES ids, as a reply carries.
+ */
+export async function receiveApplied(node: FederationNode, peer: Peer, body: unknown): Promise<{ settled: number }> {
+  const { ids, ...rest } = (body ?? {}) as Partial<AppliedBody>;
+  const valid = Array.isArray(ids) && ids.length > 0 && ids.length <= MAX_REPLY_MESSAGES && ids.every((id) => typeof id === 'string' && MESSAGE_ID.test(id)) && Object.keys(rest).length === 0;
+  if (!valid) throw new Rejection('invalid-body', `a hit.applied message carries { ids: 1 to ${MAX_REPLY_MESSAGES} message ids } and nothing else`);
+  return { settled: await settleApplied(node.store.db, peer.id, ids, node.now()) };
 }

@@ -11,7 +11,7 @@ import { answerRegistrations, receiveConflicts } from './deconfliction.ts';
 import { receiveHashSet } from './hashsets.ts';
 import { answerPdq } from './pdq.ts';
 import { peerByKey, type Peer } from './peers.ts';
-import { answerPush } from './push.ts';
+import { answerPush, receiveApplied } from './push.ts';
 import { federationDb } from './tables.ts';
 
 export interface Received {
@@ -61,6 +61,7 @@ function reply(node: FederationNode, received: Received, type: MessageType, body
 export const HANDLERS = {
   'psi.push': async (node: FederationNode, received: Received) => reply(node, received, 'psi.reply', await answerPush(node, received.peer, received.body)),
   'hit.notice': async (node: FederationNode, received: Received) => reply(node, received, 'ack', await receiveNotices(node, received.peer, received.envelope.id, received.body)),
+  'hit.applied': async (node: FederationNode, received: Received) => reply(node, received, 'ack', await receiveApplied(node, received.peer, received.body)),
   'pdq.push': async (node: FederationNode, received: Received) => reply(node, received, 'pdq.reply', await answerPdq(node, received.peer, received.body)),
   'dx.push': async (node: FederationNode, received: Received) => reply(node, received, 'dx.reply', await answerRegistrations(node, received.peer, received.body)),
   'dx.notice': async (node: FederationNode, received: Received) => reply(node, received, 'ack', await receiveConflicts(node, received.peer, received.envelope.id, received.body)),

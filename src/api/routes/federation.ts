@@ -102,6 +102,12 @@ export async function registerPeerEndpoints(app: FastifyInstance, nodeOf: () => 
     'Body: { node, notices: [{ reference, tag, agency, contact, case? }] } about matches both nodes found. Refused with 409 while this node has not found a match yet (the peer retries).',
   );
   endpoint(
+    '/api/federation/notices/applied',
+    'hit.applied',
+    'A peer says it has stored hit notices that this node’s PSI replies carried',
+    'Body: { ids } — up to 100 outbox message ids of hit notice messages this node sent in its replies to the peer’s pushes. Their outbox copies count as delivered and are not sent again.',
+  );
+  endpoint(
     '/api/federation/pdq',
     'pdq.push',
     'A peer pushes PDQ values its cases share (near matching)',
