@@ -148,29 +148,36 @@ export interface SharingCase {
 /**
  * The cases that share each of these identifiers, with what a hit notice about them may say. Driven
  * from the list (unnest), each identifier read by key: written as `= ANY (list)` conditions, a plan
- * kept for small lists (prepared statements, store/prepared.ts) took 5.5 s for a list of 5,000.
+ * kept for small lists (prepared statements, store/prepared.ts) took 5.5 s for a list of 5,000. The
+ * pairs and the cases' details are read apart: a batch's thousands of identifiers mostly belong to
+ * a few cases, whose reference, officer and agency contact (JSON) came back once per identifier.
  */
 export async function sharingCases(db: Kysely<Database>, identifierIds: readonly string[]): Promise<SharingCase[]> {
   if (identifierIds.length === 0) return [];
-  const rows = await sql<{ identifier_id: string; case_id: string; ref: string; officer: string | null; agency_id: string; name: string; country: string; contact: Record<string, unknown>; sharing: Exclude<Sharing, 'none'> }>`
-    SELECT DISTINCT m.identifier_id, c.id AS case_id, c.ref, c.officer, a.id AS agency_id, a.name, a.country, a.contact, p.sharing
+  const pairs = await sql<{ identifier_id: string; case_id: string }>`
+    SELECT DISTINCT m.identifier_id, m.case_id
     FROM unnest(${[...identifierIds]}::bigint[]) AS asked (id)
     JOIN identifiers i ON i.id = asked.id
     JOIN mentions m ON m.identifier_id = asked.id
     JOIN federation_case_policy p ON p.case_id = m.case_id
-    JOIN cases c ON c.id = m.case_id
-    JOIN agencies a ON a.id = c.agency_id
     WHERE p.sharing <> 'none' AND (p.types IS NULL OR i.type = ANY (p.types))
-    ORDER BY m.identifier_id, c.id`.execute(db);
-  return rows.rows.map((row) => ({
-    identifierId: row.identifier_id,
-    caseId: row.case_id,
-    caseRef: row.ref,
-    officer: row.officer,
-    agencyId: row.agency_id,
-    agency: row.name,
-    country: row.country,
-    agencyContact: row.contact ?? {},
-    sharing: row.sharing,
-  }));
+    ORDER BY m.identifier_id, m.case_id`.execute(db);
+  if (pairs.rows.length === 0) return [];
+  const details = await sql<{ case_id: string; ref: string; officer: string | null; agency_id: string; name: string; country: string; contact: Record<string, unknown> | null; sharing: Exclude<Sharing, 'none'> }>`
+    SELECT c.id AS case_id, c.ref, c.officer, a.id AS agency_id, a.name, a.country, a.contact, p.sharing
+    FROM unnest(${[...new Set(pairs.rows.map((pair) => pair.case_id))]}::bigint[]) AS asked (id)
+    JOIN cases c ON c.id = asked.id
+    JOIN agencies a ON a.id = c.agency_id
+    JOIN federation_case_policy p ON p.case_id = c.id
+    WHERE p.sharing <> 'none'`.execute(db);
+  const caseOf = new Map(
+    details.rows.map((row) => [
+      row.case_id,
+      { caseId: row.case_id, caseRef: row.ref, officer: row.officer, agencyId: row.agency_id, agency: row.name, country: row.country, agencyContact: row.contact ?? {}, sharing: row.sharing },
+    ]),
+  );
+  return pairs.rows.flatMap((pair) => {
+    const holder = caseOf.get(pair.case_id);
+    return holder ? [{ identifierId: pair.identifier_id, ...holder }] : [];
+  });
 }
