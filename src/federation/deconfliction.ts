@@ -118,6 +118,28 @@ export interface ConflictMessage {
   notices: ConflictNotice[];
 }
 
+/**
+ * Records a conflict notice under a new reference, or returns undefined when it was recorded before
+ * (same peer, tag and registration). A reference already taken (40 random bits: notices.ts
+ * recordNotices) is drawn again.
+ */
+async function recordConflictNotice(trx: Transaction<Database>, peer: Peer, match: DxMatch): Promise<string | undefined> {
+  const db = federationDb(trx);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const reference = newReference();
+    const inserted = await db
+      .insertInto('federation_dx_sent')
+      .values({ reference, peer_id: peer.id, tag: match.tag, registration_id: match.registrationId })
+      .onConflict((oc) => oc.doNothing())
+      .returning('reference')
+      .executeTakeFirst();
+    if (inserted) return reference;
+    const before = await db.selectFrom('federation_dx_sent').select('reference').where('peer_id', '=', peer.id).where('tag', '=', match.tag).where('registration_id', '=', match.registrationId).executeTakeFirst();
+    if (before) return undefined;
+  }
+  throw new Error('could not find a free reference for a conflict notice in 5 attempts');
+}
+
 /** For new conflicts: a notice per registration of ours, recorded and queued for the peer in the caller's transaction. */
 async function queueConflictNotices(trx: Transaction<Database>, node: FederationNode, peer: Peer, matches: readonly DxMatch[], actor: string): Promise<number> {
   if (matches.length === 0) return 0;
@@ -130,14 +152,8 @@ async function queueConflictNotices(trx: Transaction<Database>, node: Federation
   for (const match of matches) {
     const holder = byId.get(match.registrationId);
     if (!holder) continue;
-    const reference = newReference();
-    const inserted = await federationDb(trx)
-      .insertInto('federation_dx_sent')
-      .values({ reference, peer_id: peer.id, tag: match.tag, registration_id: match.registrationId })
-      .onConflict((oc) => oc.columns(['peer_id', 'tag', 'registration_id']).doNothing())
-      .returning('reference')
-      .executeTakeFirst();
-    if (!inserted) continue;
+    const reference = await recordConflictNotice(trx, peer, match);
+    if (!reference) continue;
     notices.push({ reference, tag: match.tag.toString('hex'), country: holder.country, contact: contactOf(holder.contact) });
     await appendAuditIn(trx, {
       actor,

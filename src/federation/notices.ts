@@ -90,6 +90,57 @@ export interface QueuedNoticeMessage {
   message: NoticeMessage;
 }
 
+export interface NoticeCandidate {
+  holder: SharingCase;
+  reference: string;
+  tag: Buffer;
+}
+
+/**
+ * Records the notices in `federation_notices`, one multi-row INSERT per slice, and returns the
+ * references recorded. A notice recorded before (same peer, tag and case) is skipped. A reference is
+ * 40 random bits, so among a node's hundreds of thousands of notices two do meet (the birthday
+ * bound: about one run in fifty of the 100,000 benchmark refused a whole push over one): a
+ * candidate whose reference is taken gets a new one (in place) and is tried again. Returns the
+ * candidates recorded.
+ */
+export async function recordNotices(trx: Transaction<Database>, peer: Peer, candidates: NoticeCandidate[]): Promise<Set<NoticeCandidate>> {
+  const recorded = new Set<NoticeCandidate>();
+  const key = (reference: string, tag: Buffer | string, caseId: string) => `${reference}/${typeof tag === 'string' ? tag : tag.toString('hex')}/${caseId}`;
+  let trying = candidates;
+  for (let attempt = 1; trying.length > 0; attempt++) {
+    if (attempt > 5) throw new Error(`could not find free references for ${trying.length} hit notices in 5 attempts`);
+    const inserted = new Set(
+      await inSlices(trying, async (slice) => {
+        const rows = await sql<{ reference: string; tag: string; case_id: string }>`
+          INSERT INTO federation_notices (reference, peer_id, tag, identifier_id, agency_id, case_id)
+          SELECT t.reference, ${peer.id}, decode(t.tag, 'hex'), t.identifier_id, t.agency_id, t.case_id
+          FROM unnest(${slice.map((c) => c.reference)}::text[], ${slice.map((c) => c.tag.toString('hex'))}::text[], ${slice.map((c) => c.holder.identifierId)}::bigint[],
+            ${slice.map((c) => c.holder.agencyId)}::bigint[], ${slice.map((c) => c.holder.caseId)}::bigint[]) AS t (reference, tag, identifier_id, agency_id, case_id)
+          ON CONFLICT DO NOTHING
+          RETURNING reference, encode(tag, 'hex') AS tag, case_id`.execute(trx);
+        return rows.rows.map((row) => key(row.reference, row.tag, row.case_id));
+      }),
+    );
+    const missed = trying.filter((c) => {
+      if (!inserted.has(key(c.reference, c.tag, c.holder.caseId))) return true;
+      recorded.add(c);
+      return false;
+    });
+    if (missed.length === 0) break;
+    // Of those not inserted, the ones recorded before stay out; the rest met a taken reference.
+    const before = await sql<{ tag: string; case_id: string }>`
+      SELECT encode(n.tag, 'hex') AS tag, n.case_id FROM federation_notices n
+      JOIN unnest(${missed.map((c) => c.tag.toString('hex'))}::text[], ${missed.map((c) => c.holder.caseId)}::bigint[]) AS t (tag, case_id) ON n.tag = decode(t.tag, 'hex') AND n.case_id = t.case_id
+      WHERE n.peer_id = ${peer.id}`.execute(trx);
+    const done = new Set(before.rows.map((row) => `${row.tag}/${row.case_id}`));
+    trying = missed.filter((c) => !done.has(`${c.tag.toString('hex')}/${c.holder.caseId}`));
+    const fresh = newReferences(trying.length);
+    trying.forEach((c, i) => (c.reference = fresh[i]!));
+  }
+  return recorded;
+}
+
 /** `queueNotices`, also returning the messages queued (a PSI reply carries them: push.ts). */
 export async function queueNoticeMessages(
   trx: Transaction<Database>,
@@ -105,21 +156,10 @@ export async function queueNoticeMessages(
   const perCase = new Map<string, { agencyId: string; ref: string; references: string[] }>();
   const references = newReferences(cases.length);
   const candidates = cases.map((holder, i) => ({ holder, reference: references[i]!, tag: tagOf.get(holder.identifierId)! }));
-  // One multi-row INSERT per slice; a notice already recorded (same peer, tag and case) is skipped.
-  const recorded = new Set(
-    await inSlices(candidates, async (slice) => {
-      const rows = await sql<{ reference: string }>`
-        INSERT INTO federation_notices (reference, peer_id, tag, identifier_id, agency_id, case_id)
-        SELECT t.reference, ${peer.id}, decode(t.tag, 'hex'), t.identifier_id, t.agency_id, t.case_id
-        FROM unnest(${slice.map((c) => c.reference)}::text[], ${slice.map((c) => c.tag.toString('hex'))}::text[], ${slice.map((c) => c.holder.identifierId)}::bigint[],
-          ${slice.map((c) => c.holder.agencyId)}::bigint[], ${slice.map((c) => c.holder.caseId)}::bigint[]) AS t (reference, tag, identifier_id, agency_id, case_id)
-        ON CONFLICT (peer_id, tag, case_id) DO NOTHING
-        RETURNING reference`.execute(trx);
-      return rows.rows.map((row) => row.reference);
-    }),
-  );
-  for (const { holder, reference, tag } of candidates) {
-    if (!recorded.has(reference)) continue;
+  const recorded = await recordNotices(trx, peer, candidates);
+  for (const candidate of candidates) {
+    if (!recorded.has(candidate)) continue;
+    const { holder, reference, tag } = candidate;
     const contact = contactOf(holder.agencyContact);
     if (holder.sharing === 'all' && holder.officer) contact.officer = holder.officer.slice(0, 200);
     notices.push({
