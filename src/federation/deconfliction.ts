@@ -13,7 +13,10 @@
  * of the registering case (agency, officer, phone, email — crosslink_case_contact, as local alerts
  * carry). The receiver accepts it only for a conflict it found itself, and turns it into a
  * deconfliction alert on its registration, which the case's members read as any other alert.
- * Operations (time and place) do not cross nodes yet.
+ *
+ * Planned operations take part the same way: each becomes the days and grid cells (or place key)
+ * it covers (operations.ts), and two that overlap always share one of them. One alert is raised
+ * per registration and unit to call, however many cells, days or selectors met.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { appendAuditIn, type Database } from '../store/index.ts';
@@ -21,6 +24,7 @@ import { Rejection } from './envelope.ts';
 import { hex, withPeerLock } from './matching.ts';
 import type { FederationNode } from './node.ts';
 import { newReference } from './notices.ts';
+import { operationSelectors, selectorDigest } from './operations.ts';
 import { enqueue, firstDelivery } from './outbox.ts';
 import type { Peer } from './peers.ts';
 import { blindInParallel } from './points.ts';
@@ -41,8 +45,43 @@ interface RegistrationSelector {
   digest: Buffer;
 }
 
-/** Registrations' selectors not yet exchanged with the peer, of cases that share with other nodes. */
+/** Registrations' selectors not yet exchanged with the peer, of cases that share with other nodes: targets', then operations'. */
 async function unsentRegistrationSelectors(db: Kysely<Database>, peerId: string, limit: number): Promise<RegistrationSelector[]> {
+  const targets = await unsentTargetSelectors(db, peerId, limit);
+  return targets.length < limit ? [...targets, ...(await unsentOperationSelectors(db, peerId, limit - targets.length))] : targets;
+}
+
+/**
+ * Operations' selectors (operations.ts: days with grid cells or a place key) not yet exchanged with
+ * the peer. Any operation of a case that shares takes part: a case's identifier types limit its
+ * targets, not its operations. Computed here, not in SQL; a node registers operations by the
+ * hundred, and each has a few selectors a day.
+ */
+async function unsentOperationSelectors(db: Kysely<Database>, peerId: string, limit: number): Promise<RegistrationSelector[]> {
+  const operations = await sql<{ id: string; starts_at: Date; ends_at: Date; place_key: string | null; latitude: number | null; longitude: number | null; radius_m: number | null }>`
+    SELECT r.id, r.starts_at, r.ends_at, r.place_key, r.latitude, r.longitude, r.radius_m
+    FROM deconfliction_registrations r JOIN federation_case_policy p ON p.case_id = r.case_id
+    WHERE r.kind = 'operation' AND p.sharing <> 'none'
+    ORDER BY r.id`.execute(db);
+  if (operations.rows.length === 0) return [];
+  const sent = await sql<{ registration_id: string; digest: Buffer }>`
+    SELECT registration_id, digest FROM federation_dx_mine WHERE peer_id = ${peerId} AND registration_id = ANY (${operations.rows.map((row) => row.id)}::bigint[])`.execute(db);
+  const exchanged = new Set(sent.rows.map((row) => `${row.registration_id}/${row.digest.toString('hex')}`));
+  const unsent: RegistrationSelector[] = [];
+  for (const row of operations.rows) {
+    const values = operationSelectors({ startsAt: row.starts_at, endsAt: row.ends_at, placeKey: row.place_key, latitude: row.latitude, longitude: row.longitude, radiusM: row.radius_m });
+    for (const value of values) {
+      const digest = selectorDigest('operation', value);
+      if (exchanged.has(`${row.id}/${digest.toString('hex')}`)) continue;
+      unsent.push({ registrationId: row.id, type: 'operation', value, digest });
+      if (unsent.length === limit) return unsent;
+    }
+  }
+  return unsent;
+}
+
+/** Targets' selectors not yet exchanged with the peer. */
+async function unsentTargetSelectors(db: Kysely<Database>, peerId: string, limit: number): Promise<RegistrationSelector[]> {
   const rows = await sql<{ registration_id: string; type: string; value: string; digest: Buffer }>`
     WITH targets AS (
       SELECT r.id AS registration_id, r.identifier_type AS type, r.value
@@ -280,8 +319,8 @@ export async function receiveConflicts(node: FederationNode, peer: Peer, message
     const fed = federationDb(trx);
     if (!(await firstDelivery(trx, peer.id, messageId, 'dx.notice'))) return { duplicate: true, alerts: 0 };
     const tags = message.notices.map((notice) => notice.tag);
-    const known = await sql<{ tag: Buffer; registration_id: string; case_id: string; agency_id: string }>`
-      SELECT m.tag, m.registration_id, r.case_id, r.agency_id FROM federation_dx_matches m
+    const known = await sql<{ tag: Buffer; registration_id: string; case_id: string; agency_id: string; kind: 'target' | 'operation' }>`
+      SELECT m.tag, m.registration_id, r.case_id, r.agency_id, r.kind FROM federation_dx_matches m
       JOIN deconfliction_registrations r ON r.id = m.registration_id
       WHERE m.peer_id = ${peer.id} AND m.tag IN (SELECT decode(t, 'hex') FROM unnest(${tags}::text[]) AS t)`.execute(trx);
     const byTag = new Map<string, typeof known.rows>();
@@ -301,11 +340,22 @@ export async function receiveConflicts(node: FederationNode, peer: Peer, message
         if (seen) continue;
         // The alert's contact: whom to call on the other node, and the reference to quote.
         const contact = { agency: notice.contact.agency, officer: notice.contact.officer ?? null, phone: notice.contact.phone ?? null, email: notice.contact.email ?? null, node: message.node, country: notice.country, reference: notice.reference };
-        const alert = await sql<{ id: string }>`
-          INSERT INTO deconfliction_alerts (agency_id, case_id, registration_id, reason, contact)
-          VALUES (${registration.agency_id}, ${registration.case_id}, ${registration.registration_id}, 'target', ${JSON.stringify(contact)}::jsonb)
-          RETURNING id`.execute(trx);
-        await fed.insertInto('federation_dx_received').values({ peer_id: peer.id, reference: notice.reference, registration_id: registration.registration_id, alert_id: alert.rows[0]!.id }).execute();
+        // One alert per registration and unit to call: an operation meets another in several
+        // cells and days, a subject's target in several selectors, each a notice of its own.
+        const already = await sql<{ id: string }>`
+          SELECT a.id FROM deconfliction_alerts a JOIN federation_dx_received d ON d.alert_id = a.id AND d.peer_id = ${peer.id}
+          WHERE a.registration_id = ${registration.registration_id} AND a.contact - 'reference' = ${JSON.stringify(contact)}::jsonb - 'reference'
+          LIMIT 1`.execute(trx);
+        const alertId =
+          already.rows[0]?.id ??
+          (
+            await sql<{ id: string }>`
+              INSERT INTO deconfliction_alerts (agency_id, case_id, registration_id, reason, contact)
+              VALUES (${registration.agency_id}, ${registration.case_id}, ${registration.registration_id}, ${registration.kind}, ${JSON.stringify(contact)}::jsonb)
+              RETURNING id`.execute(trx)
+          ).rows[0]!.id;
+        await fed.insertInto('federation_dx_received').values({ peer_id: peer.id, reference: notice.reference, registration_id: registration.registration_id, alert_id: alertId }).execute();
+        if (already.rows.length > 0) continue;
         await appendAuditIn(trx, {
           actor: `peer:${peer.name}`,
           action: 'federation.deconflict.alert',

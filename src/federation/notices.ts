@@ -97,8 +97,8 @@ export interface NoticeCandidate {
 }
 
 /**
- * Records the notices in `federation_notices`, one multi-row INSERT per slice, and returns the
- * references recorded. A notice recorded before (same peer, tag and case) is skipped. A reference is
+ * Records the notices in `federation_notices`, one multi-row INSERT per slice. A notice recorded
+ * before (same peer, tag and case) is skipped. A reference is
  * 40 random bits, so among a node's hundreds of thousands of notices two do meet (the birthday
  * bound: about one run in fifty of the 100,000 benchmark refused a whole push over one): a
  * candidate whose reference is taken gets a new one (in place) and is tried again. Returns the

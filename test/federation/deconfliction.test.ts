@@ -7,8 +7,11 @@
  * - a case that shares nothing, or whose types leave the target's type out, takes no part;
  * - a target one node registered and another merely holds in case data makes no alert and no hit;
  * - nothing crosses the wire in the clear; later registrations are exchanged incrementally, and
- *   alerts are not raised twice; members of the case read the alert like any other.
+ *   alerts are not raised twice; members of the case read the alert like any other;
+ * - planned operations that meet in time and place: one operation alert on each side, however many
+ *   of their days and grid cells meet, and none for the same place a week later.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, ensureLocalAdmin, grantCase, listDeconfliction, registerDeconfliction, withUser } from '../../src/access/index.ts';
 import { syncAll } from '../../src/federation/index.ts';
@@ -29,6 +32,23 @@ async function register(node: TestNode, agency: string, caseRef: string, target:
   await grantCase(node.store.db, admin, caseRef, name);
   await withUser(node.store, { id: user.id, name }, (trx) => registerDeconfliction(trx, name, { caseRef, target }, { region: 'CA' }));
   return { id: user.id, name };
+}
+
+/** Registers a planned operation for a case, as a planner of its agency who is a member of it. */
+async function registerOperation(node: TestNode, agency: string, caseRef: string, operation: { operation: string; from: string; to: string; lat: number; lon: number; radiusM: number }): Promise<void> {
+  const admin = (await ensureLocalAdmin(node.store.db)).user;
+  const name = `planner-${caseRef.toLowerCase()}`;
+  const user = await addUser(node.store.db, admin, { name, role: 'analyst', agency });
+  await grantCase(node.store.db, admin, caseRef, name);
+  await withUser(node.store, { id: user.id, name }, (trx) => registerDeconfliction(trx, name, { caseRef, ...operation }, { region: 'CA' }));
+}
+
+/** Alerts about operations: the case and the node whose unit to call. */
+async function operationAlertsOn(node: TestNode): Promise<string[]> {
+  const rows = await sql<{ ref: string; node: string }>`
+    SELECT c.ref, a.contact->>'node' AS node FROM deconfliction_alerts a JOIN cases c ON c.id = a.case_id
+    WHERE a.reason = 'operation' ORDER BY c.ref, 2`.execute(node.store.db);
+  return rows.rows.map((row) => `${row.ref} <- ${row.node}`);
 }
 
 interface AlertRow {
@@ -134,5 +154,22 @@ describe('deconfliction across nodes', () => {
     expect((await alertsOn(ca)).map((alert) => `${alert.case} <- ${alert.contact['node']}`)).toEqual(['CA-1 <- uk-kingsbridge', 'CA-1 <- us-eastport']);
     expect((await alertsOn(uk)).map((alert) => `${alert.case} <- ${alert.contact['node']}`)).toEqual(['UK-1 <- ca-northbridge', 'UK-1 <- us-eastport']);
     expect((await alertsOn(us)).map((alert) => `${alert.case} <- ${alert.contact['node']}`).sort()).toEqual(['US-3 <- ca-northbridge', 'US-3 <- uk-kingsbridge']);
+  });
+
+  it('alerts the units whose planned operations meet in time and place, once each, and sends no place or time in the clear', async () => {
+    // Toronto, the same evening into the night (two days, so two selectors meet), 250 m apart: a
+    // search warrant (CA-1) and an arrest (UK-1). US-2 watches the same street a week later.
+    await registerOperation(ca, 'Northbridge Police', 'CA-1', { operation: 'search-warrant', from: '2027-03-10T20:00', to: '2027-03-11T01:00', lat: 43.6532, lon: -79.3832, radiusM: 200 });
+    await registerOperation(uk, 'Kingsbridge Constabulary', 'UK-1', { operation: 'arrest', from: '2027-03-10T10:00', to: '2027-03-11T02:00', lat: 43.655, lon: -79.385, radiusM: 3000 });
+    await registerOperation(us, 'Eastport PD', 'US-2', { operation: 'surveillance', from: '2027-03-17', to: '2027-03-18', lat: 43.6532, lon: -79.3832, radiusM: 200 });
+    for (let i = 0; i < 2; i++) expect((await round(nodes)).filter((report) => report.error)).toEqual([]);
+    expect(await operationAlertsOn(ca)).toEqual(['CA-1 <- uk-kingsbridge']);
+    expect(await operationAlertsOn(uk)).toEqual(['UK-1 <- ca-northbridge']);
+    expect(await operationAlertsOn(us)).toEqual([]);
+    const wire = nodes.map((node) => node.tap.text()).join('\n');
+    for (const value of ['43.65', '79.38', '2027-03-10', '2027-03-17', 'cell:']) expect(wire.includes(value), value).toBe(false);
+    // Another round raises nothing more.
+    await round(nodes);
+    expect(await operationAlertsOn(ca)).toEqual(['CA-1 <- uk-kingsbridge']);
   });
 });
