@@ -66,6 +66,14 @@ export interface AlertView {
   registration: string | null;
   identity: string | null;
   contact: Contact;
+  /** An alert another agency's node raised (federation): its node and country, and the reference to quote. */
+  from?: AlertOrigin;
+}
+
+export interface AlertOrigin {
+  node: string;
+  country: string;
+  reference: string;
 }
 
 export interface Conflict {
@@ -285,6 +293,7 @@ async function alerts(db: Kysely<Database>, where: { registrationId?: string; ca
     registration: row.registration_id,
     identity: row.identity_id,
     contact: contactOf(row.contact),
+    ...originOf(row.contact),
   }));
 }
 
@@ -292,6 +301,15 @@ async function alerts(db: Kysely<Database>, where: { registrationId?: string; ca
 function contactOf(stored: Contact | Record<string, unknown>): Contact {
   const field = (name: string) => (typeof (stored as Record<string, unknown>)[name] === 'string' ? ((stored as Record<string, unknown>)[name] as string) : null);
   return { agency: field('agency') ?? '', officer: field('officer'), phone: field('phone'), email: field('email') };
+}
+
+/**
+ * Where an alert from another node came from: its contact also names the node, the country and the
+ * reference (federation/deconfliction.ts); a local alert's does not.
+ */
+export function originOf(stored: object): { from?: AlertOrigin } {
+  const { node, country, reference } = stored as Record<string, unknown>;
+  return typeof node === 'string' && typeof reference === 'string' ? { from: { node, country: typeof country === 'string' ? country : '', reference } } : {};
 }
 
 // ---- the commands -------------------------------------------------------------------------------------

@@ -470,12 +470,28 @@ function hitAndDeconflictionSchemas(): Record<string, Schema> {
         registration: nullable(id),
         identity: nullable({ ...id, description: "your agency's law-enforcement identity that another unit targets" }),
         contact: ref('Contact'),
+        from: object(
+          {
+            node: { type: 'string', description: "the other agency's node" },
+            country: string,
+            reference: { type: 'string', description: 'quote it when calling' },
+          },
+          [],
+          "only on an alert another agency's node raised (federation)",
+        ),
       },
-      [],
+      ['from'],
       'Another unit works the same target, or the same place and time: whom to call.',
     ),
     Deconfliction: object({ registrations: arrayOf(ref('Registration')), alerts: arrayOf(ref('Alert')) }),
-    Registered: object({ registration: ref('Registration'), created: { type: 'boolean', description: 'false when the case had registered this target before' }, alerts: arrayOf(ref('Alert')) }),
+    Registered: object(
+      {
+        registration: ref('Registration'),
+        created: { type: 'boolean', description: 'false when the case had registered this target before' },
+        alerts: arrayOf(ref('Alert')),
+        warnings: { ...arrayOf(string), description: "what to know about it, e.g. an operation too large to be offered to other agencies' nodes" },
+      },
+    ),
     Conflicts: object({ case: string, conflicts: arrayOf(object({ reason: { type: 'string', enum: ['target', 'operation'] }, contact: ref('Contact') })) }),
     Identity: object({
       id,

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { checkDeconfliction, DEFAULT_RADIUS_M, listDeconfliction, OPERATION_KINDS, registerDeconfliction, type AlertView, type Contact, type DeconflictionInput, type RegistrationView } from '../access/index.ts';
+import { registrationWarnings } from '../federation/index.ts';
 import { UserError } from '../model/index.ts';
 import type { Store } from '../store/index.ts';
 import { currentActor, withStore, type StoreOptions } from './context.ts';
@@ -90,7 +91,8 @@ function describeRegistration(registration: RegistrationView): string {
 
 function describeAlert(alert: AlertView): string {
   const yours = alert.registration ? `${alert.case} registration ${alert.registration}` : `your identity ${alert.identity}`;
-  return `ALERT (${alert.reason}, ${yours}): another unit is on it — contact ${describeContact(alert.contact)}`;
+  const from = alert.from ? ` (${alert.from.country}, node ${alert.from.node}; quote ${alert.from.reference})` : '';
+  return `ALERT (${alert.reason}, ${yours}): another unit is on it — contact ${describeContact(alert.contact)}${from}`;
 }
 
 export function registerDeconflict(program: Command): void {
@@ -99,13 +101,15 @@ export function registerDeconflict(program: Command): void {
   withRegistrationOptions(deconflict.command('register').description('register a target or a planned operation for your case; a conflict with another unit alerts both sides')).action(
     async (options: RegistrationOptions, command: Command) => {
       const input = inputOf(options);
-      const result = await withStore(command.optsWithGlobals<StoreOptions>(), 'initialised', async (store) =>
-        registerDeconfliction(store.db, currentActor(), input, await selectorContext(store, options.region)),
-      );
+      const result = await withStore(command.optsWithGlobals<StoreOptions>(), 'initialised', async (store) => {
+        const registered = await registerDeconfliction(store.db, currentActor(), input, await selectorContext(store, options.region));
+        return { ...registered, warnings: registrationWarnings(registered.registration) };
+      });
       emit(options, result, (r) =>
         [
           `${r.created ? 'Registered' : 'Already registered'} for ${r.registration.case}: ${describeRegistration(r.registration)} (registration ${r.registration.id}).`,
           ...(r.alerts.length === 0 ? ['No conflict with another unit.'] : r.alerts.map(describeAlert)),
+          ...r.warnings.map((warning) => `Note: ${warning}`),
         ].join('\n'),
       );
     },

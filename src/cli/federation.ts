@@ -260,7 +260,7 @@ export function registerFederation(program: Command): void {
 
   federation
     .command('reference')
-    .description('look up a reference another agency quotes when it calls about a hit')
+    .description('look up a reference another agency quotes when it calls about a hit or a conflict with a registration')
     .argument('<reference>', 'e.g. XL-7K3M-Q9TD')
     .option('--json', 'print the result as JSON')
     .action(async (reference: string, options: OutputOptions, command: Command) => {
@@ -269,7 +269,11 @@ export function registerFederation(program: Command): void {
         await appendAudit(store.db, { actor: currentActor(), action: 'federation.reference', target: reference, details: { found: notice !== undefined } });
         return notice;
       });
-      if (!found) throw new UserError(`no hit notice '${reference}' on a case you may see`, 'not_found');
-      emit(options, found, (notice) => `${notice.reference}: case ${notice.case}, ${notice.identifier.type} ${notice.identifier.value} (sent ${notice.sentAt}).`);
+      if (!found) throw new UserError(`no hit or conflict notice '${reference}' on a case you may see`, 'not_found');
+      emit(options, found, (notice) =>
+        notice.kind === 'hit'
+          ? `${notice.reference}: case ${notice.case}, ${notice.identifier.type} ${notice.identifier.value} (sent ${notice.sentAt}).`
+          : `${notice.reference}: a conflict with case ${notice.case}'s registration ${notice.registration} (sent ${notice.sentAt}; 'crosslink deconflict list --case ${notice.case}').`,
+      );
     });
 }

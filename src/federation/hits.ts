@@ -3,7 +3,7 @@
  * security shows only hits on cases the user is a member of. Each says which of the case's own
  * selectors another node also holds, and who to call there — nothing of the other node's case.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/index.ts';
 import type { HitNotice } from './notices.ts';
 import { federationDb } from './tables.ts';
@@ -51,21 +51,29 @@ export async function listFederatedHits(db: Kysely<Database>, options: { caseRef
   });
 }
 
-export interface SentNoticeView {
-  reference: string;
-  case: string;
-  identifier: { type: string; value: string };
-  sentAt: string;
-}
+export type SentNoticeView =
+  | { kind: 'hit'; reference: string; case: string; identifier: { type: string; value: string }; sentAt: string }
+  | { kind: 'conflict'; reference: string; case: string; registration: string; sentAt: string };
 
-/** A reference another agency quotes when it calls: which of the caller's visible cases it points to. */
+/**
+ * A reference another agency quotes when it calls — of a hit notice, or of a conflict notice about
+ * a registration — and which of the caller's visible cases it points to.
+ */
 export async function findSentNotice(db: Kysely<Database>, reference: string): Promise<SentNoticeView | undefined> {
-  const row = await federationDb(db)
+  const quoted = reference.trim().toUpperCase();
+  const hit = await federationDb(db)
     .selectFrom('federation_notices as n')
     .innerJoin('cases as c', 'c.id', 'n.case_id')
     .innerJoin('identifiers as i', 'i.id', 'n.identifier_id')
     .select(['n.reference', 'c.ref', 'i.type', 'i.value', 'n.created_at'])
-    .where('n.reference', '=', reference.trim().toUpperCase())
+    .where('n.reference', '=', quoted)
     .executeTakeFirst();
-  return row && { reference: row.reference, case: row.ref, identifier: { type: row.type, value: row.value }, sentAt: row.created_at.toISOString() };
+  if (hit) return { kind: 'hit', reference: hit.reference, case: hit.ref, identifier: { type: hit.type, value: hit.value }, sentAt: hit.created_at.toISOString() };
+  const conflict = (
+    await sql<{ reference: string; ref: string; registration_id: string; created_at: Date }>`
+      SELECT s.reference, c.ref, s.registration_id::text AS registration_id, s.created_at
+      FROM federation_dx_sent s JOIN deconfliction_registrations r ON r.id = s.registration_id JOIN cases c ON c.id = r.case_id
+      WHERE s.reference = ${quoted}`.execute(db)
+  ).rows[0];
+  return conflict && { kind: 'conflict', reference: conflict.reference, case: conflict.ref, registration: conflict.registration_id, sentAt: new Date(conflict.created_at).toISOString() };
 }

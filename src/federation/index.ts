@@ -18,5 +18,6 @@ export { MAX_PUSH } from './push.ts';
 export { PeerRefusal, PeerUnreachable } from './transport.ts';
 export { pdqPairTag, sharedPdqValues, MAX_PDQ_PUSH } from './pdq.ts';
 export { registrationSelector } from './deconfliction.ts';
+export { registrationWarnings } from './operations.ts';
 export { listExchangedHashSets, parseScheme, shareHashSet, type SharedHashSetView } from './hashsets.ts';
 export type { ChannelsReport } from './channels.ts';

@@ -10,6 +10,7 @@
  * circles do not touch, as a coarse alarm should; nothing finer leaves a node.
  */
 import { createHash } from 'node:crypto';
+import { placeKey, type RegistrationView } from '../access/index.ts';
 
 /** The grid's step, in degrees of latitude and of longitude. */
 export const CELL_DEGREES = 0.05;
@@ -67,16 +68,51 @@ export function circleCells(latitude: number, longitude: number, radiusM: number
   return cells;
 }
 
-/** An operation's selector values (type 'operation'), or none when it has more than MAX_OPERATION_SELECTORS. */
-export function operationSelectors(operation: PlannedOperation): string[] {
+/** The UTC days and grid cells an operation touches, and how many selectors they make. */
+function daysAndCells(operation: PlannedOperation): { days: string[]; cells: string[]; selectors: number } {
   const days = operationDays(operation.startsAt, operation.endsAt);
   const cells = operation.latitude !== null && operation.longitude !== null ? circleCells(operation.latitude, operation.longitude, operation.radiusM ?? 0) : [];
-  const places = operation.placeKey ? 1 : 0;
-  if (days.length * (cells.length + places) > MAX_OPERATION_SELECTORS) return [];
+  return { days, cells, selectors: days.length * (cells.length + (operation.placeKey ? 1 : 0)) };
+}
+
+/** An operation's selector values (type 'operation'), or none when it has more than MAX_OPERATION_SELECTORS. */
+export function operationSelectors(operation: PlannedOperation): string[] {
+  const { days, cells, selectors } = daysAndCells(operation);
+  if (selectors > MAX_OPERATION_SELECTORS) return [];
   return days.flatMap((day) => [...cells.map((cell) => `cell:${day}:${cell}`), ...(operation.placeKey ? [`place:${day}:${operation.placeKey}`] : [])]);
+}
+
+/**
+ * What the person who registered an operation should know when it is too large to be offered to
+ * other agencies' nodes (it is deconflicted on this node only), in their words; undefined when it
+ * is not too large.
+ */
+export function notOfferedWarning(registered: NonNullable<RegistrationView['operation']>): string | undefined {
+  const operation: PlannedOperation = {
+    startsAt: new Date(registered.from),
+    endsAt: new Date(registered.to),
+    placeKey: registered.place ? placeKey(registered.place) : null,
+    latitude: registered.latitude,
+    longitude: registered.longitude,
+    radiusM: registered.radiusM,
+  };
+  const { days, cells, selectors } = daysAndCells(operation);
+  if (selectors <= MAX_OPERATION_SELECTORS) return undefined;
+  const where = cells.length > 0 ? `${cells.length.toLocaleString('en-GB')} grid cells of ${CELL_DEGREES}°` : 'its place';
+  return (
+    `This operation is not offered to other agencies' nodes: ${days.length} UTC days × ${where} make ${selectors.toLocaleString('en-GB')} selectors, ` +
+    `more than the ${MAX_OPERATION_SELECTORS.toLocaleString('en-GB')} exchanged for one operation. Only units on this node will be alerted; ` +
+    'register it as shorter windows or a smaller radius to deconflict it with other nodes.'
+  );
 }
 
 /** The digest a selector is remembered by, per registration and peer (federation_dx_mine), as SQL computes it for targets. */
 export function selectorDigest(type: string, value: string): Buffer {
   return createHash('sha256').update(`${type}:${value}`, 'utf8').digest();
+}
+
+/** The warnings a registration comes back with (the API's `warnings`, the CLI's notes). */
+export function registrationWarnings(registration: RegistrationView): string[] {
+  const warning = registration.operation ? notOfferedWarning(registration.operation) : undefined;
+  return warning ? [warning] : [];
 }

@@ -297,7 +297,12 @@ describe.each(BACKENDS)('hits, deconfliction and identities over HTTP on $name',
     expect((await call('POST', '/api/deconfliction', 'alice', { case: 'A-1', ...operation, place: 'Op Lantern: Pier 4 Harbour Road' })).status).toBe(201);
     const meets = await call('POST', '/api/deconfliction', 'bob', { case: 'B-1', ...operation, lat: 51.5, lon: -0.12, place: 'op lantern pier 4 harbour road' });
     expect((meets.body as { alerts: { reason: string }[] }).alerts.map((a) => a.reason)).toEqual(['operation']);
+    expect((meets.body as { warnings: string[] }).warnings).toEqual([]);
     expectNothingOf(meets.body, ALPHA_SIDE, "bob's operation");
+    // A month around a 100 km circle is too large to offer other nodes: the answer says so.
+    const month = await call('POST', '/api/deconfliction', 'bob', { case: 'B-1', operation: 'surveillance', from: '2031-04-01T00:00', to: '2031-05-01T00:00', lat: 51.5, lon: -0.12, radiusM: 100_000 });
+    expect(month.status).toBe(201);
+    expect((month.body as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/^This operation is not offered to other agencies' nodes: 30 UTC days × [0-9,]+ grid cells/)]);
     const invalid = await call('POST', '/api/deconfliction', 'alice', { case: 'A-1', target: 'x@example.net', subject: '1' });
     expect(invalid.status).toBe(400);
     expect((invalid.body as { detail: string }).detail).toMatch(/exactly one of/);

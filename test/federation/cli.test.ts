@@ -79,7 +79,7 @@ async function story(location: string): Promise<void> {
   expectOneLineError(await runCliInProcess(['federation', 'policy', 'CA-1', 'none'], asAna), /supervisor's or administrator's decision/);
   expectOneLineError(await runCliInProcess(['peer', 'list'], asAna), /only an administrator/);
   expect(parseJson<unknown[]>(await ok(['federation', 'hits', '--json'], asAna))).toEqual([]);
-  expectOneLineError(await runCliInProcess(['federation', 'reference', 'XL-0000-0000'], asAna), /no hit notice 'XL-0000-0000'/);
+  expectOneLineError(await runCliInProcess(['federation', 'reference', 'XL-0000-0000'], asAna), /no hit or conflict notice 'XL-0000-0000'/);
 
   // Something to share, then a peer that is down: the round fails, says why, and exits 1.
   const chat = join(dir, 'chat.txt');

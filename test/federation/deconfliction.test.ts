@@ -14,7 +14,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, ensureLocalAdmin, grantCase, listDeconfliction, registerDeconfliction, withUser } from '../../src/access/index.ts';
-import { syncAll } from '../../src/federation/index.ts';
+import { findSentNotice, syncAll } from '../../src/federation/index.ts';
 import { federationDb } from '../../src/federation/tables.ts';
 import { TestNode, meshOf } from './harness.ts';
 import { hitsOn, round } from './helpers.ts';
@@ -132,6 +132,16 @@ describe('deconfliction across nodes', () => {
   it('shows the alert to the members of the case, as any deconfliction alert', async () => {
     const seen = await withUser(ca.store, caAnalyst, (trx) => listDeconfliction(trx, caAnalyst.name));
     expect(seen.alerts.map((alert) => [alert.case, alert.contact])).toEqual([['CA-1', { agency: 'Kingsbridge Constabulary', officer: 'DS Patel', phone: UK_CONTACT.phone, email: UK_CONTACT.email }]]);
+    // Where it came from, and the reference to quote, which the other node's unit can look up.
+    const from = seen.alerts[0]!.from!;
+    expect(from).toEqual({ node: 'uk-kingsbridge', country: 'GB', reference: expect.stringMatching(/^XL-[0-9A-Z]{4}-[0-9A-Z]{4}$/) });
+    const ukUser = async (name: string) => ({ id: (await sql<{ id: string }>`SELECT id::text AS id FROM users WHERE name = ${name}`.execute(uk.store.db)).rows[0]!.id, name });
+    const member = await ukUser('analyst-uk-1');
+    const registration = (await withUser(uk.store, member, (trx) => listDeconfliction(trx, member.name))).registrations.find((entry) => entry.case === 'UK-1')!;
+    expect(await withUser(uk.store, member, (trx) => findSentNotice(trx, from.reference.toLowerCase()))).toEqual({ kind: 'conflict', reference: from.reference, case: 'UK-1', registration: registration.id, sentAt: expect.any(String) });
+    // Not a member of UK-1: the reference points nowhere they may see.
+    const other = await ukUser('analyst-uk-2');
+    expect(await withUser(uk.store, other, (trx) => findSentNotice(trx, from.reference))).toBeUndefined();
   });
 
   it('sends no target in the clear', async () => {

@@ -5,7 +5,7 @@
  * poles); operations far apart in time or space share none.
  */
 import { describe, expect, it } from 'vitest';
-import { circleCells, MAX_OPERATION_SELECTORS, operationDays, operationSelectors, type PlannedOperation } from '../../src/federation/operations.ts';
+import { circleCells, MAX_OPERATION_SELECTORS, notOfferedWarning, operationDays, operationSelectors, type PlannedOperation } from '../../src/federation/operations.ts';
 
 /** As crosslink_distance_m (migration 0010). */
 function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
@@ -108,5 +108,19 @@ describe('operations as deconfliction selectors', () => {
     const week = operationSelectors({ ...huge, endsAt: new Date('2027-03-02T00:00Z') });
     expect(week.length).toBeGreaterThan(1000);
     expect(week.length).toBeLessThanOrEqual(MAX_OPERATION_SELECTORS);
+  });
+
+  it('warns, with the counts, exactly when an operation is too large to offer', () => {
+    const registered = { kind: 'surveillance', from: '2027-03-01T00:00:00.000Z', to: '2027-04-01T00:00:00.000Z', place: 'Harbour Road', latitude: 51.5, longitude: -0.12, radiusM: 100_000 };
+    const planned = { startsAt: new Date(registered.from), endsAt: new Date(registered.to), placeKey: 'harbour road', latitude: 51.5, longitude: -0.12, radiusM: 100_000 };
+    const cells = circleCells(51.5, -0.12, 100_000).length;
+    expect(notOfferedWarning(registered)).toBe(
+      `This operation is not offered to other agencies' nodes: 31 UTC days × ${cells.toLocaleString('en-GB')} grid cells of 0.05° make ${(31 * (cells + 1)).toLocaleString('en-GB')} selectors, ` +
+        "more than the 20,000 exchanged for one operation. Only units on this node will be alerted; register it as shorter windows or a smaller radius to deconflict it with other nodes.",
+    );
+    expect(operationSelectors(planned)).toEqual([]);
+    const week = { ...registered, to: '2027-03-08T00:00:00.000Z' };
+    expect(notOfferedWarning(week)).toBeUndefined();
+    expect(operationSelectors({ ...planned, endsAt: new Date(week.to) }).length).toBe(7 * (cells + 1));
   });
 });

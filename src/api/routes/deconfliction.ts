@@ -8,8 +8,9 @@
  * has committed: an `alert` event to each side's users — the alert row that is theirs.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { sql, type Transaction } from 'kysely';
-import { checkDeconfliction, listDeconfliction, OPERATION_KINDS, registerDeconfliction, type AlertView, type DeconflictionInput } from '../../access/index.ts';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { checkDeconfliction, listDeconfliction, OPERATION_KINDS, originOf, registerDeconfliction, type AlertView, type DeconflictionInput } from '../../access/index.ts';
+import { registrationWarnings } from '../../federation/index.ts';
 import type { Database } from '../../store/index.ts';
 import type { ApiContext } from '../context.ts';
 import { forbidden } from '../problem.ts';
@@ -91,42 +92,49 @@ export async function transactionTime(db: Transaction<Database>): Promise<string
  */
 export async function announceAlerts(ctx: ApiContext, raisedAt: string, log?: FastifyBaseLogger): Promise<void> {
   try {
-    const rows = await sql<{
-      id: string;
-      raised_at: Date;
-      reason: 'target' | 'operation';
-      ref: string | null;
-      registration_id: string | null;
-      identity_id: string | null;
-      contact: Record<string, unknown>;
-      recipients: string[];
-    }>`
-      SELECT a.id::text AS id, a.raised_at, a.reason, c.ref, a.registration_id::text AS registration_id, a.identity_id::text AS identity_id, a.contact,
-             CASE WHEN a.case_id IS NOT NULL
-               THEN coalesce((SELECT array_agg(m.user_id::text) FROM case_members m JOIN users u ON u.id = m.user_id
-                              WHERE m.case_id = a.case_id AND m.revoked_at IS NULL AND u.disabled_at IS NULL), '{}')
-               ELSE coalesce((SELECT array_agg(u.id::text) FROM users u WHERE u.agency_id = a.agency_id AND u.disabled_at IS NULL), '{}')
-             END AS recipients
-      FROM deconfliction_alerts a LEFT JOIN cases c ON c.id = a.case_id
-      WHERE a.raised_at = ${raisedAt}::timestamptz
-      ORDER BY a.id`.execute(ctx.store.db);
-    const field = (contact: Record<string, unknown>, name: string) => (typeof contact[name] === 'string' ? (contact[name] as string) : null);
-    for (const row of rows.rows) {
-      const alert: AlertView = {
-        id: row.id,
-        raisedAt: new Date(row.raised_at).toISOString(),
-        reason: row.reason,
-        case: row.ref,
-        registration: row.registration_id,
-        identity: row.identity_id,
-        // Exactly the four contact fields, as the alert list gives them.
-        contact: { agency: field(row.contact, 'agency') ?? '', officer: field(row.contact, 'officer'), phone: field(row.contact, 'phone'), email: field(row.contact, 'email') },
-      };
-      ctx.events.publish(row.recipients, 'alert', alert);
-    }
+    await publishAlerts(ctx, sql`a.raised_at = ${raisedAt}::timestamptz`);
   } catch (error) {
     log?.error({ err: error }, 'announcing deconfliction alerts failed');
   }
+}
+
+/** Sends an `alert` event for each alert `where` selects (over `deconfliction_alerts a`) to its own side; the largest id sent. */
+export async function publishAlerts(ctx: ApiContext, where: RawBuilder<boolean>): Promise<string | undefined> {
+  const rows = await sql<{
+    id: string;
+    raised_at: Date;
+    reason: 'target' | 'operation';
+    ref: string | null;
+    registration_id: string | null;
+    identity_id: string | null;
+    contact: Record<string, unknown>;
+    recipients: string[];
+  }>`
+    SELECT a.id::text AS id, a.raised_at, a.reason, c.ref, a.registration_id::text AS registration_id, a.identity_id::text AS identity_id, a.contact,
+           CASE WHEN a.case_id IS NOT NULL
+             THEN coalesce((SELECT array_agg(m.user_id::text) FROM case_members m JOIN users u ON u.id = m.user_id
+                            WHERE m.case_id = a.case_id AND m.revoked_at IS NULL AND u.disabled_at IS NULL), '{}')
+             ELSE coalesce((SELECT array_agg(u.id::text) FROM users u WHERE u.agency_id = a.agency_id AND u.disabled_at IS NULL), '{}')
+           END AS recipients
+    FROM deconfliction_alerts a LEFT JOIN cases c ON c.id = a.case_id
+    WHERE ${where}
+    ORDER BY a.id`.execute(ctx.store.db);
+  const field = (contact: Record<string, unknown>, name: string) => (typeof contact[name] === 'string' ? (contact[name] as string) : null);
+  for (const row of rows.rows) {
+    const alert: AlertView = {
+      id: row.id,
+      raisedAt: new Date(row.raised_at).toISOString(),
+      reason: row.reason,
+      case: row.ref,
+      registration: row.registration_id,
+      identity: row.identity_id,
+      // Exactly the four contact fields, as the alert list gives them.
+      contact: { agency: field(row.contact, 'agency') ?? '', officer: field(row.contact, 'officer'), phone: field(row.contact, 'phone'), email: field(row.contact, 'email') },
+      ...originOf(row.contact),
+    };
+    ctx.events.publish(row.recipients, 'alert', alert);
+  }
+  return rows.rows.at(-1)?.id;
 }
 
 export default async function deconflictionRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -162,7 +170,7 @@ export default async function deconflictionRoutes(app: FastifyInstance, ctx: Api
         return { result: await registerDeconfliction(db, acting.user.name, inputOf(request.body), context), raisedAt: await transactionTime(db) };
       });
       if (result.alerts.length > 0) await announceAlerts(ctx, raisedAt, request.log);
-      return reply.code(result.created ? 201 : 200).send(result);
+      return reply.code(result.created ? 201 : 200).send({ ...result, warnings: registrationWarnings(result.registration) });
     },
   );
 

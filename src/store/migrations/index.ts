@@ -26,6 +26,7 @@ import * as federationTagsWithoutPeerKeys from './0020_federation_tags_without_p
 import * as federationNoticeKeys from './0021_federation_notice_keys.ts';
 import * as newDataNotify from './0022_new_data_notify.ts';
 import * as federationWithoutIdentifierKeys from './0023_federation_without_identifier_keys.ts';
+import * as federationArrivalsNotify from './0024_federation_arrivals_notify.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
@@ -51,6 +52,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021_federation_notice_keys': federationNoticeKeys,
   '0022_new_data_notify': newDataNotify,
   '0023_federation_without_identifier_keys': federationWithoutIdentifierKeys,
+  '0024_federation_arrivals_notify': federationArrivalsNotify,
 };
 
 export const migrationProvider: MigrationProvider = {
