@@ -15,10 +15,11 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { resolveCardSecret } from '../ingest/index.ts';
-import type { Store } from '../store/index.ts';
+import type { Listening, Store } from '../store/index.ts';
 import { authenticator } from './auth.ts';
 import { AuditQueue } from './audit-queue.ts';
 import { actingFor, type ApiContext, type ApiSettings } from './context.ts';
+import { announceArrivals } from './arrivals.ts';
 import { EventHub } from './events.ts';
 import { Jobs } from './jobs.ts';
 import { describeError, sendProblem } from './problem.ts';
@@ -188,8 +189,17 @@ export async function buildServer(store: Store, options: ServerOptions = {}): Pr
     return serveWebApp(request, reply);
   });
 
+  // What other nodes send is announced on event streams, which need a socket: a server only
+  // injected into (tests) opens no listening connection it would not use.
+  let arrivals: Promise<Listening> | undefined;
+  app.addHook('onListen', async () => {
+    arrivals = announceArrivals(ctx, app.log);
+    await arrivals;
+  });
+
   // Jobs write to the store: closing waits for the one running (queued ones still run first).
   app.addHook('onClose', async () => {
+    await arrivals?.then((listening) => listening.stop(), () => undefined);
     await ctx.jobs.idle();
     await ctx.auditQueue.idle();
   });

@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, ensureLocalAdmin, grantCase } from '../../src/access/index.ts';
+import { addUser, ensureLocalAdmin, grantCase, registerDeconfliction, withUser } from '../../src/access/index.ts';
+import { addPeer, openFederationNode, requirePeer, setCasePolicy, syncPeer, updateNodeIdentity } from '../../src/federation/index.ts';
 import { COUNT_LIMIT } from '../../src/search/index.ts';
+import { TestNode } from '../federation/harness.ts';
 import { PASSWORD, screenshot, signIn, startWebSession, USER, type WebSession, type WebWorld } from './harness.ts';
 
 describe('the web app in Chromium', () => {
@@ -329,6 +331,79 @@ describe('the web app in Chromium', () => {
     expect(holders.rows.map((row) => row.entity_id)).toContain(new URL(page.url()).pathname.split('/').pop());
     await page.getByRole('heading', { name: 'Identifiers' }).waitFor();
     await expect.poll(() => page.locator('.identifiers').textContent()).toContain(target.shown);
+  });
+
+  it("lists the hit another agency's node reports on a shared case — on the work queue as it arrives, and on the case — and the conflict with its unit's registration", async () => {
+    // One email of one case, shared hit-only with a peer node whose own case holds it too.
+    const held = await sql<{ value: string; ref: string }>`
+      SELECT i.value, min(c.ref) AS ref FROM identifiers i JOIN mentions m ON m.identifier_id = i.id JOIN cases c ON c.id = m.case_id
+      WHERE i.type = 'email' GROUP BY i.value HAVING count(DISTINCT c.id) = 1 ORDER BY i.value LIMIT 1`.execute(world.store.db);
+    const { value: email, ref } = held.rows[0]!;
+    const peer = await TestNode.create('peer-node');
+    try {
+      await peer.addCase({
+        agency: 'Peer Agency',
+        country: 'AU',
+        ref: 'AU-PEER-1',
+        officer: 'Det Sgt Hidden',
+        contact: { phone: '+61 2 5550 0100', email: 'desk@peer.example' },
+        selectors: [['email', email]],
+        sharing: 'hit-only',
+      });
+      const admin = { name: 'test', role: 'admin' } as const;
+      await setCasePolicy(world.store.db, admin, ref, 'hit-only', ['email']);
+      const webNode = await openFederationNode(world.store, { create: true });
+      await updateNodeIdentity(world.store.db, 'test', { name: 'web-node', agency: 'Web agency' });
+      await addPeer(world.store.db, 'test', { name: 'peer-node', url: peer.tap.url, key: peer.publicKey });
+      await addPeer(peer.store.db, 'test', { name: 'web-node', url: world.url, key: webNode.identity.publicKey });
+
+      await page.goto(world.url);
+      await page.getByRole('heading', { name: 'New hits and alerts' }).waitFor();
+      expect(await page.locator('.federated-hit').count()).toBe(0);
+
+      // The web node offers its selectors first; the peer's push then makes the match on both sides.
+      await syncPeer(webNode, await requirePeer(world.store.db, 'peer-node'), { actor: 'test' });
+      const reports = await syncPeer(peer.node, await requirePeer(peer.store.db, 'web-node'), { actor: 'test' });
+      expect(reports.error).toBeUndefined();
+
+      const card = page.locator('.federated-hit');
+      await expect.poll(() => card.count(), { timeout: 15_000 }).toBe(1);
+      const text = (await card.textContent())!;
+      expect(text).toMatch(/^Another agency's node holds this — contact Peer Agency \(AU\), \+61 2 5550 0100, desk@peer\.example/);
+      expect(text).toContain(`Your email ${email} in ${ref}`);
+      const reference = /XL-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(text)![0];
+      // Their case shares hit-only: neither its reference nor its officer is told.
+      expect(text).not.toContain('AU-PEER-1');
+      expect(text).not.toContain('Hidden');
+      await screenshot(page, '14-federated-hit');
+
+      await page.locator('.federated-hit a', { hasText: ref }).click();
+      await page.getByRole('heading', { name: "Held on other agencies' nodes" }).waitFor();
+      expect(await page.locator('.federated-hit').textContent()).toContain(reference);
+
+      // Both units then register the email as a target: the conflict found across the nodes
+      // reaches the work queue as it arrives, with the other unit's contact.
+      const admin2 = (await ensureLocalAdmin(peer.store.db)).user;
+      const planner = await addUser(peer.store.db, admin2, { name: 'peer.analyst', role: 'analyst', agency: 'Peer Agency' });
+      await grantCase(peer.store.db, admin2, 'AU-PEER-1', 'peer.analyst');
+      await withUser(peer.store, { id: planner.id, name: 'peer.analyst' }, (trx) => registerDeconfliction(trx, 'peer.analyst', { caseRef: 'AU-PEER-1', target: email }, { region: 'AU' }));
+      const me = (await sql<{ id: string }>`SELECT id::text AS id FROM users WHERE name = ${USER}`.execute(world.store.db)).rows[0]!;
+      await withUser(world.store, { id: me.id, name: USER }, (trx) => registerDeconfliction(trx, USER, { caseRef: ref, target: email }, { region: 'AU' }));
+      await page.goto(world.url);
+      await page.getByRole('heading', { name: 'New hits and alerts' }).waitFor();
+      const alert = page.locator('.alert-item', { hasText: 'Peer Agency' });
+      expect(await alert.count()).toBe(0);
+      await syncPeer(webNode, await requirePeer(world.store.db, 'peer-node'), { actor: 'test' });
+      await syncPeer(peer.node, await requirePeer(peer.store.db, 'web-node'), { actor: 'test' });
+      await expect.poll(() => alert.count(), { timeout: 15_000 }).toBe(1);
+      // The other unit's contact as a conflict carries it (their officer too), their country, node, and the reference to quote.
+      const alerted = (await alert.textContent())!;
+      expect(alerted).toMatch(new RegExp(`^Another unit works the same target as ${ref} — contact Det Sgt Hidden, Peer Agency \\(AU\\), \\+61 2 5550 0100, desk@peer\\.example`));
+      expect(alerted).toMatch(/node peer-node · quote XL-[0-9A-Z]{4}-[0-9A-Z]{4} when you call$/);
+      await screenshot(page, '15-federated-alert');
+    } finally {
+      await peer.close();
+    }
   });
 
   it('raised no script errors on any screen', () => {

@@ -137,6 +137,21 @@ export interface ReceivedHit {
   lastSeen: string;
 }
 
+/** federation/hits.ts FederatedHitView: another agency's node holds a selector of my case — whom to call there. */
+export interface FederatedHit {
+  id: string;
+  case: string;
+  /** The selector of my case that matched. */
+  identifier: { type: string; value: string };
+  node: string;
+  agency: { name: string; country: string };
+  contact: { officer?: string; phone?: string; email?: string };
+  reference: string;
+  /** The other case's reference and officer, where that case shares everything. */
+  otherCase: { ref: string; officer?: string } | null;
+  receivedAt: string;
+}
+
 /** access/hits.ts HitList */
 export interface HitList {
   raised: RaisedHit[];
@@ -171,6 +186,8 @@ export interface Alert {
   registration: string | null;
   identity: string | null;
   contact: Contact;
+  /** Only on an alert another agency's node raised. */
+  from?: { node: string; country: string; reference: string };
 }
 
 export interface Deconfliction {

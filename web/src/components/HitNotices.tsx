@@ -1,9 +1,12 @@
 /**
- * Cross-agency hit notices and deconfliction contacts: "another agency holds this — contact …".
+ * Cross-agency hit notices and deconfliction contacts: "another agency holds this — contact …",
+ * from a case of this node one may not see, or from another agency's node.
  * A notice card carries the contact and the reference to quote, and nothing else: the server
  * sends nothing else, and the card shows only these fields even if it one day did.
  */
-import type { Contact, HitNotice } from '../types.ts';
+import { caseUrl, Link } from '../router.tsx';
+import type { Alert, Contact, FederatedHit, HitNotice } from '../types.ts';
+import { When } from './common.tsx';
 
 /** "DS Brook, Bravo Unit (GB), +44…, brook@…" — the parts there are. */
 export function contactLine(contact: { officer: string | null; agency: string; country?: string | null; phone: string | null; email: string | null }): string {
@@ -67,4 +70,42 @@ export function HitNotices({ notices, title = 'Held by another agency' }: { noti
 
 export function ContactLine({ contact }: { contact: Contact & { country?: string | null } }) {
   return <ContactParts contact={contact} />;
+}
+
+/**
+ * A hit another agency's node reported on one of my cases: whom to call there and the reference to
+ * quote, the selector of mine it is about, and (only where their case shares everything) their
+ * case's reference.
+ */
+export function FederatedHitCard({ hit, showCase = true }: { hit: FederatedHit; showCase?: boolean }) {
+  const contact = { agency: hit.agency.name, country: hit.agency.country, officer: hit.contact.officer ?? null, phone: hit.contact.phone ?? null, email: hit.contact.email ?? null };
+  return (
+    <li className="hit-notice federated-hit" aria-label={`Hit notice ${hit.reference} from ${hit.node}`}>
+      <p className="hit-notice-head">
+        <strong>Another agency's node holds this</strong> — contact <ContactParts contact={contact} />
+      </p>
+      <p className="small">
+        Your {hit.identifier.type} <strong>{hit.identifier.value}</strong>
+        {showCase && (
+          <>
+            {' '}
+            in <Link to={caseUrl(hit.case)}>{hit.case}</Link>
+          </>
+        )}{' '}
+        · quote <strong className="hit-reference">{hit.reference}</strong> when you call
+        {hit.otherCase ? ` · their case ${hit.otherCase.ref}` : ''} · node {hit.node} · <When at={hit.receivedAt} />
+      </p>
+    </li>
+  );
+}
+
+/** " · node X · quote XL-…" for an alert another agency's node raised; nothing for a local one. */
+export function AlertOrigin({ alert }: { alert: Alert }) {
+  if (!alert.from) return null;
+  return (
+    <>
+      {` · node ${alert.from.node} · quote `}
+      <strong className="hit-reference">{alert.from.reference}</strong> when you call
+    </>
+  );
 }

@@ -1,12 +1,14 @@
 /**
- * A case: its sources with chain of custody and rejects, ingest with live progress, and tabs for
- * similar cases, the timeline, places and media triage.
+ * A case: what other agencies' nodes hold of it (whom to call), its sources with chain of custody
+ * and rejects, ingest with live progress, and tabs for similar cases, the timeline, places and
+ * media triage.
  */
 import { lazy, Suspense } from 'react';
 import { Loading, Problem } from '../components/common.tsx';
-import { useFetch, useTitle } from '../hooks.ts';
+import { FederatedHitCard } from '../components/HitNotices.tsx';
+import { useFetch, useServerEvents, useTitle } from '../hooks.ts';
 import { caseUrl, Link } from '../router.tsx';
-import type { CaseDetail } from '../types.ts';
+import type { CaseDetail, FederatedHit } from '../types.ts';
 import { SimilarTab } from './Similar.tsx';
 import { PlacesTab, TimelineTab } from './Timeline.tsx';
 import { SourcesTab } from './Sources.tsx';
@@ -20,6 +22,34 @@ const TABS = [
   { id: 'places', label: 'Places' },
   { id: 'media', label: 'Media triage' },
 ] as const;
+
+/** The most hits from other nodes listed on a case's page (the rest: `crosslink federation hits --case`). */
+const FEDERATED_SHOWN = 50;
+
+/** Hits other agencies' nodes reported on this case; nothing when there are none. */
+function FederatedHits({ caseRef }: { caseRef: string }) {
+  const hits = useFetch<FederatedHit[]>(`/api/federation/hits?case=${encodeURIComponent(caseRef)}&limit=${FEDERATED_SHOWN}`);
+  useServerEvents((event) => {
+    if (event.type === 'hit' && (event.data as { direction?: string; case?: string }).case === caseRef) hits.reload();
+  });
+  if (hits.error) return <Problem error={hits.error} what="load the hits other agencies' nodes reported" />;
+  const list = hits.data ?? [];
+  if (list.length === 0) return null;
+  return (
+    <section className="panel hit-notices" aria-labelledby="federated-hits-title">
+      <h2 id="federated-hits-title">Held on other agencies' nodes</h2>
+      <p className="muted small">
+        Another agency holds these selectors of this case. Call them, quoting the reference; nothing of their case is here.
+        {list.length === FEDERATED_SHOWN ? ` The newest ${FEDERATED_SHOWN} are shown.` : ''}
+      </p>
+      <ul className="hit-notice-list">
+        {list.map((hit) => (
+          <FederatedHitCard key={hit.id} hit={hit} showCase={false} />
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 export function CaseScreen({ caseRef, tab }: { caseRef: string; tab: string }) {
   useTitle(`${caseRef}${tab !== 'sources' ? ` · ${tab}` : ''}`);
@@ -42,6 +72,7 @@ export function CaseScreen({ caseRef, tab }: { caseRef: string; tab: string }) {
         </p>
       )}
       <Problem error={detail.error} what={`open case ${caseRef}`} />
+      {data && <FederatedHits caseRef={caseRef} />}
       <nav className="tabs" aria-label="Case sections">
         {TABS.map((item) => (
           <Link key={item.id} to={caseUrl(caseRef, item.id === 'sources' ? '' : item.id)} aria-current={item.id === tab ? 'page' : undefined}>

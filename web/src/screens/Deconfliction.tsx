@@ -7,7 +7,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, listOf, post, query } from '../api.ts';
 import { Empty, Loading, Problem, When } from '../components/common.tsx';
-import { ContactLine } from '../components/HitNotices.tsx';
+import { AlertOrigin, ContactLine } from '../components/HitNotices.tsx';
 import { useFetch, useServerEvents, useTitle } from '../hooks.ts';
 import { caseUrl, Link, navigate, useLocation } from '../router.tsx';
 import type { CaseSummary, Contact, Deconfliction, Registration } from '../types.ts';
@@ -84,7 +84,7 @@ export function DeconflictionScreen() {
   const [draft, setDraft] = useState<Draft>({ ...EMPTY, case: only });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
-  const [outcome, setOutcome] = useState<{ text: string; conflicts: { reason: string; contact: Contact }[] } | null>(null);
+  const [outcome, setOutcome] = useState<{ text: string; conflicts: { reason: string; contact: Contact }[]; warnings?: string[] } | null>(null);
   const chosenCase = draft.case || caseList[0]?.ref || '';
   const set = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }));
 
@@ -98,10 +98,11 @@ export function DeconflictionScreen() {
         const answer = await post<{ case: string; conflicts: { reason: string; contact: Contact }[] }>('/api/deconfliction/check', body);
         setOutcome({ text: `Checked for ${answer.case}: nothing was registered.`, conflicts: answer.conflicts });
       } else {
-        const answer = await post<{ registration: Registration; created: boolean; alerts: { reason: string; contact: Contact }[] }>('/api/deconfliction', body);
+        const answer = await post<{ registration: Registration; created: boolean; alerts: { reason: string; contact: Contact }[]; warnings: string[] }>('/api/deconfliction', body);
         setOutcome({
           text: `${answer.created ? 'Registered' : 'Already registered'} for ${answer.registration.case}: ${describeRegistration(answer.registration)}.`,
           conflicts: answer.alerts,
+          warnings: answer.warnings,
         });
         list.reload();
       }
@@ -227,6 +228,11 @@ export function DeconflictionScreen() {
           <div className="outcome">
             <p>{outcome.text}</p>
             <Conflicts conflicts={outcome.conflicts} />
+            {outcome.warnings?.map((warning) => (
+              <p key={warning} className="warning" role="note">
+                {warning}
+              </p>
+            ))}
           </div>
         )}
       </section>
@@ -242,11 +248,12 @@ export function DeconflictionScreen() {
               <li key={alert.id} className="hit-notice alert-item">
                 <p>
                   {alert.case ? <Link to={caseUrl(alert.case)}>{alert.case}</Link> : `Your identity ${alert.identity ?? ''}`}: another unit works the same{' '}
-                  {alert.reason === 'target' ? 'target' : 'place and time'} — contact <ContactLine contact={alert.contact} />
+                  {alert.reason === 'target' ? 'target' : 'place and time'} — contact <ContactLine contact={{ ...alert.contact, country: alert.from?.country }} />
                 </p>
                 <p className="small muted">
                   <When at={alert.raisedAt} />
                   {alert.registration ? ` · your registration ${alert.registration}` : ''}
+                  <AlertOrigin alert={alert} />
                 </p>
               </li>
             ))}

@@ -1,48 +1,54 @@
 /**
- * The work queue: my cases first, then what waits for review — cross-case hits and deconfliction
- * alerts as they arrive over server events — and today's exposure minutes (mine only).
+ * The work queue: my cases first, then what waits for review — cross-case hits, hits other
+ * agencies' nodes reported, and deconfliction alerts, as they arrive over server events — and
+ * today's exposure minutes (mine only).
  */
 import { useState } from 'react';
 import { listOf } from '../api.ts';
 import { Count, Empty, Loading, Problem, When } from '../components/common.tsx';
-import { ContactLine, HitNoticeCard } from '../components/HitNotices.tsx';
+import { AlertOrigin, ContactLine, FederatedHitCard, HitNoticeCard } from '../components/HitNotices.tsx';
 import { formatMinutes, useExposureSeconds } from '../exposure.ts';
 import { useFetch, useServerEvents, useTitle } from '../hooks.ts';
 import { caseUrl, Link } from '../router.tsx';
 import { useUser } from '../session.tsx';
-import type { CaseSummary, Deconfliction, HitList } from '../types.ts';
+import type { CaseSummary, Deconfliction, FederatedHit, HitList } from '../types.ts';
 
 /** Newest first, at most this many of each kind on the work queue (the rest: Deconfliction and `crosslink hits`). */
 const SHOWN = 8;
 
 function HitsAndAlerts() {
   const hits = useFetch<HitList>('/api/hits');
+  const federated = useFetch<FederatedHit[]>(`/api/federation/hits?limit=${SHOWN}`);
   const deconfliction = useFetch<Deconfliction>('/api/deconfliction');
   const [live, setLive] = useState(0);
   // A `hit` or `alert` event says something new arrived: read the lists again, under my own rights.
   useServerEvents((event) => {
     if (event.type !== 'hit' && event.type !== 'alert') return;
     setLive((n) => n + 1);
-    if (event.type === 'hit') hits.reload();
-    else deconfliction.reload();
+    if (event.type === 'hit') {
+      hits.reload();
+      federated.reload();
+    } else deconfliction.reload();
   });
   const raised = hits.data?.raised ?? [];
   const received = hits.data?.received ?? [];
+  const fromNodes = federated.data ?? [];
   const alerts = [...(deconfliction.data?.alerts ?? [])].reverse();
-  const nothing = hits.data && deconfliction.data && raised.length + received.length + alerts.length === 0;
+  const nothing = hits.data && federated.data && deconfliction.data && raised.length + received.length + fromNodes.length + alerts.length === 0;
   return (
     <section aria-labelledby="new-hits" className="panel">
       <h2 id="new-hits">New hits and alerts</h2>
       {(hits.loading || deconfliction.loading) && !hits.data && <Loading what="Loading hits and alerts" />}
       <Problem error={hits.error} what="load your hits" />
+      <Problem error={federated.error} what="load the hits other agencies' nodes reported" />
       <Problem error={deconfliction.error} what="load your deconfliction alerts" />
       <p className="visually-hidden" role="status" aria-live="polite">
         {live > 0 ? `${live} new hit or alert notifications since you opened this page` : ''}
       </p>
       {nothing && (
         <Empty>
-          No hits or alerts. When something you look up is held by a case you may not see, or someone looks up what your cases hold, or another unit
-          registers your target, it appears here with whom to call.
+          No hits or alerts. When something you look up is held by a case you may not see, or someone looks up what your cases hold, or another
+          agency's node holds what your shared cases hold, or another unit registers your target, it appears here with whom to call.
         </Empty>
       )}
       {raised.length > 0 && (
@@ -51,6 +57,16 @@ function HitsAndAlerts() {
           <ul className="hit-notice-list">
             {raised.slice(0, SHOWN).map((hit) => (
               <HitNoticeCard key={hit.reference} notice={hit} />
+            ))}
+          </ul>
+        </>
+      )}
+      {fromNodes.length > 0 && (
+        <>
+          <h3>Held on other agencies' nodes</h3>
+          <ul className="hit-notice-list">
+            {fromNodes.map((hit) => (
+              <FederatedHitCard key={hit.id} hit={hit} />
             ))}
           </ul>
         </>
@@ -82,10 +98,12 @@ function HitsAndAlerts() {
               <li key={alert.id} className="hit-notice alert-item">
                 <p>
                   Another unit works the same {alert.reason === 'target' ? 'target' : 'place and time'} as{' '}
-                  {alert.case ? <Link to={caseUrl(alert.case)}>{alert.case}</Link> : `your identity ${alert.identity ?? ''}`} — contact <ContactLine contact={alert.contact} />
+                  {alert.case ? <Link to={caseUrl(alert.case)}>{alert.case}</Link> : `your identity ${alert.identity ?? ''}`} — contact{' '}
+                  <ContactLine contact={{ ...alert.contact, country: alert.from?.country }} />
                 </p>
                 <p className="small">
                   <When at={alert.raisedAt} />
+                  <AlertOrigin alert={alert} />
                 </p>
               </li>
             ))}
