@@ -285,7 +285,20 @@ async function alerts(db: Kysely<Database>, where: { registrationId?: string; ca
     .$if(where.caseId !== undefined, (qb) => qb.where('a.case_id', '=', where.caseId!))
     .orderBy('a.id')
     .execute();
-  return rows.map((row) => ({
+  return rows.map(alertView);
+}
+
+/** An alert row as the list and the `alert` event give it (api/routes/deconfliction.ts reads rows for events). */
+export function alertView(row: {
+  id: string;
+  raised_at: Date | string;
+  reason: 'target' | 'operation';
+  ref: string | null;
+  registration_id: string | null;
+  identity_id: string | null;
+  contact: Contact | Record<string, unknown>;
+}): AlertView {
+  return {
     id: row.id,
     raisedAt: iso(row.raised_at),
     reason: row.reason,
@@ -294,7 +307,7 @@ async function alerts(db: Kysely<Database>, where: { registrationId?: string; ca
     identity: row.identity_id,
     contact: contactOf(row.contact),
     ...originOf(row.contact),
-  }));
+  };
 }
 
 /** Exactly the four contact fields, whatever else the stored JSON might one day hold. */
@@ -307,7 +320,7 @@ function contactOf(stored: Contact | Record<string, unknown>): Contact {
  * Where an alert from another node came from: its contact also names the node, the country and the
  * reference (federation/deconfliction.ts); a local alert's does not.
  */
-export function originOf(stored: object): { from?: AlertOrigin } {
+function originOf(stored: object): { from?: AlertOrigin } {
   const { node, country, reference } = stored as Record<string, unknown>;
   return typeof node === 'string' && typeof reference === 'string' ? { from: { node, country: typeof country === 'string' ? country : '', reference } } : {};
 }

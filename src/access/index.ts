@@ -40,10 +40,10 @@ export {
 } from './hits.ts';
 export {
   checkDeconfliction,
+  alertView,
   DEFAULT_RADIUS_M,
   listDeconfliction,
   OPERATION_KINDS,
-  originOf,
   placeKey,
   registerDeconfliction,
   type AlertOrigin,

@@ -12,6 +12,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
+import { coalescer } from '../federation/index.ts';
 import { listen, type Listening } from '../store/index.ts';
 import type { ApiContext } from './context.ts';
 import { publishAlerts } from './routes/deconfliction.ts';
@@ -56,23 +57,8 @@ export async function announceArrivals(ctx: ApiContext, log?: FastifyBaseLogger)
   };
 
   // One look at a time; notifications meanwhile make one more look after it.
-  let running: Promise<void> | undefined;
-  let again = false;
-  const look = (): void => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = announce()
-      .catch((error: unknown) => log?.error({ err: error }, 'announcing what other nodes sent failed'))
-      .finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          look();
-        }
-      });
-  };
+  const looks = coalescer(() => announce().catch((error: unknown) => log?.error({ err: error }, 'announcing what other nodes sent failed')));
+  const look = () => looks.later('arrivals', 0);
 
   const listening = await listen(ctx.store, FEDERATION_ARRIVALS_CHANNEL, look, (error) => log?.warn({ err: error }, `listening on ${FEDERATION_ARRIVALS_CHANNEL}`));
   // Whatever arrived between reading the marks and listening.
@@ -80,7 +66,7 @@ export async function announceArrivals(ctx: ApiContext, log?: FastifyBaseLogger)
   return {
     async stop() {
       await listening.stop();
-      await running;
+      await looks.stop();
     },
   };
 }

@@ -2,7 +2,8 @@
  * Work run soon after it is asked for, with a burst of requests sharing one run: a timer per key,
  * one run per key at a time, and a request during a run getting another run after it (the run
  * under way may have read its input already). Used for a peer's outbox delivery after notices are
- * queued (outbox.ts `deliverSoon`) and for a sync round after new data (sync.ts `syncSoon`).
+ * queued (outbox.ts `deliverSoon`), for a sync round after new data (sync.ts `syncSoon`) and for
+ * the API server's look at what other nodes sent (api/arrivals.ts).
  */
 export interface Coalescer {
   /** A run for `key` in `ms`, unless one is due sooner already. */

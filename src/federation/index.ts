@@ -19,5 +19,6 @@ export { PeerRefusal, PeerUnreachable } from './transport.ts';
 export { pdqPairTag, sharedPdqValues, MAX_PDQ_PUSH } from './pdq.ts';
 export { registrationSelector } from './deconfliction.ts';
 export { registrationWarnings } from './operations.ts';
+export { coalescer } from './coalesce.ts';
 export { listExchangedHashSets, parseScheme, shareHashSet, type SharedHashSetView } from './hashsets.ts';
 export type { ChannelsReport } from './channels.ts';

@@ -9,7 +9,7 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
-import { checkDeconfliction, listDeconfliction, OPERATION_KINDS, originOf, registerDeconfliction, type AlertView, type DeconflictionInput } from '../../access/index.ts';
+import { alertView, checkDeconfliction, listDeconfliction, OPERATION_KINDS, registerDeconfliction, type DeconflictionInput } from '../../access/index.ts';
 import { registrationWarnings } from '../../federation/index.ts';
 import type { Database } from '../../store/index.ts';
 import type { ApiContext } from '../context.ts';
@@ -119,21 +119,7 @@ export async function publishAlerts(ctx: ApiContext, where: RawBuilder<boolean>)
     FROM deconfliction_alerts a LEFT JOIN cases c ON c.id = a.case_id
     WHERE ${where}
     ORDER BY a.id`.execute(ctx.store.db);
-  const field = (contact: Record<string, unknown>, name: string) => (typeof contact[name] === 'string' ? (contact[name] as string) : null);
-  for (const row of rows.rows) {
-    const alert: AlertView = {
-      id: row.id,
-      raisedAt: new Date(row.raised_at).toISOString(),
-      reason: row.reason,
-      case: row.ref,
-      registration: row.registration_id,
-      identity: row.identity_id,
-      // Exactly the four contact fields, as the alert list gives them.
-      contact: { agency: field(row.contact, 'agency') ?? '', officer: field(row.contact, 'officer'), phone: field(row.contact, 'phone'), email: field(row.contact, 'email') },
-      ...originOf(row.contact),
-    };
-    ctx.events.publish(row.recipients, 'alert', alert);
-  }
+  for (const row of rows.rows) ctx.events.publish(row.recipients, 'alert', alertView(row));
   return rows.rows.at(-1)?.id;
 }
 
